@@ -1,0 +1,134 @@
+"""Email activities: render a Jinja2 template, send it over SMTP, record it in the ledger once."""
+
+from __future__ import annotations
+
+import smtplib
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from typing import Any
+
+from jinja2 import Environment
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+from temporalio import activity
+
+from activities import ledger
+from activities.store import get_member
+from domain import sign_in
+from domain.roles import Role
+from models import Chapter, Member
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    host: str
+    port: int
+    sender: str
+    username: str | None = None
+    password: str | None = None
+    starttls: bool = False
+
+
+@dataclass(frozen=True)
+class MailRequest:
+    member_id: int
+    at: datetime
+    key: str
+    step_id: str | None = None
+    nth: int = 0
+    idle_days: int = 0
+
+
+class Mailer:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        smtp: SmtpServer,
+        templates: Environment,
+        *,
+        base_url: str,
+        sign_in_secret: str,
+        community_name: str,
+    ) -> None:
+        self._sessions = sessions
+        self._smtp = smtp
+        self._templates = templates
+        self._base_url = base_url.rstrip("/")
+        self._secret = sign_in_secret
+        self._community = community_name
+
+    @activity.defn
+    def send_welcome(self, req: MailRequest) -> None:
+        self._send_to_member(req, "welcome", "mail.welcome_sent", with_sign_in_link=True)
+
+    @activity.defn
+    def send_sign_in_link(self, req: MailRequest) -> None:
+        self._send_to_member(req, "sign_in", "mail.sign_in_link_sent", with_sign_in_link=True)
+
+    @activity.defn
+    def send_nudge(self, req: MailRequest) -> None:
+        with self._sessions.begin() as session:
+            if ledger.already_recorded(session, req.key):
+                return
+            member = get_member(session, req.member_id)
+            payload: dict[str, Any] = {"step": req.step_id, "nth": req.nth, "idle_days": req.idle_days}
+            if not member.consented_to("reminders"):
+                payload["skipped"] = "member did not consent to reminder emails"
+            else:
+                self._deliver("nudge", [member.email], member=member, req=req)
+            ledger.append(session, key=req.key, kind="journey.nudged", subject_id=member.id,
+                          at=req.at, payload=payload)
+
+    @activity.defn
+    def send_escalation(self, req: MailRequest) -> None:
+        with self._sessions.begin() as session:
+            if ledger.already_recorded(session, req.key):
+                return
+            member = get_member(session, req.member_id)
+            organizers = _organizers_for(session, member)
+            if organizers:
+                self._deliver("escalation", [o.email for o in organizers], member=member, req=req,
+                              member_url=f"{self._base_url}/members/{member.id}")
+            ledger.append(session, key=req.key, kind="journey.escalated", subject_id=member.id,
+                          at=req.at, payload={"step": req.step_id, "idle_days": req.idle_days,
+                                              "organizer_ids": [o.id for o in organizers]})
+
+    def _send_to_member(self, req: MailRequest, template: str, kind: str, *, with_sign_in_link: bool) -> None:
+        with self._sessions.begin() as session:
+            if ledger.already_recorded(session, req.key):
+                return
+            member = get_member(session, req.member_id)
+            link = self._sign_in_url(member) if with_sign_in_link else None
+            self._deliver(template, [member.email], member=member, req=req, sign_in_url=link)
+            ledger.append(session, key=req.key, kind=kind, subject_id=member.id, at=req.at)
+
+    def _sign_in_url(self, member: Member) -> str:
+        token = sign_in.issue_token(self._secret, sign_in.SignInClaim(member.id, member.sign_in_nonce))
+        return f"{self._base_url}/signin/verify?token={token}"
+
+    def _deliver(self, template: str, recipients: list[str], **context: Any) -> None:
+        rendered = self._templates.get_template(f"emails/{template}.txt").render(
+            community=self._community, base_url=self._base_url, **context
+        )
+        subject, _, body = rendered.partition("\n")
+        message = EmailMessage()
+        message["Subject"] = subject.removeprefix("Subject:").strip()
+        message["From"] = self._smtp.sender
+        message["To"] = ", ".join(recipients)
+        message.set_content(body.lstrip("\n"))
+        with smtplib.SMTP(self._smtp.host, self._smtp.port, timeout=20) as client:
+            if self._smtp.starttls:
+                client.starttls()
+            if self._smtp.username and self._smtp.password:
+                client.login(self._smtp.username, self._smtp.password)
+            client.send_message(message)
+
+
+def _organizers_for(session: Session, member: Member) -> list[Member]:
+    """The member's chapter organizers, or the community admins when the chapter has none."""
+    if member.chapter_id is not None:
+        chapter = session.get(Chapter, member.chapter_id)
+        if chapter is not None and chapter.organizers:
+            return list(chapter.organizers)
+    return list(session.scalars(select(Member).where(Member.role == Role.ADMIN).order_by(Member.id)))

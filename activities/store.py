@@ -1,0 +1,128 @@
+"""Database activities for the member journey. Each writes the record in one transaction, once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities import ledger
+from domain.policy import CommunityPolicy, Playbook, ProfileField
+from models import Chapter, Member, MemberStatus, Project, StepProgress
+
+
+@dataclass(frozen=True)
+class RecordSignup:
+    member_id: int
+    first_step_id: str | None
+    at: datetime
+    key: str
+
+
+@dataclass(frozen=True)
+class RecordStep:
+    member_id: int
+    step_id: str
+    actor_id: int
+    by: str
+    at: datetime
+    key: str
+    next_step_id: str | None
+    form: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RecordStatus:
+    member_id: int
+    at: datetime
+    key: str
+    idle_days: int = 0
+
+
+class JourneyStore:
+    def __init__(self, sessions: sessionmaker[Session], policy: CommunityPolicy) -> None:
+        self._sessions = sessions
+        self._policy = policy
+
+    @activity.defn
+    def load_playbook(self) -> Playbook:
+        return self._policy.playbook
+
+    @activity.defn
+    def record_signup(self, req: RecordSignup) -> None:
+        with self._sessions.begin() as session:
+            if ledger.already_recorded(session, req.key):
+                return
+            member = get_member(session, req.member_id)
+            member.current_step = req.first_step_id
+            ledger.append(session, key=req.key, kind="member.signed_up", subject_id=member.id,
+                          actor_id=member.id, at=req.at)
+
+    @activity.defn
+    def record_step(self, req: RecordStep) -> None:
+        with self._sessions.begin() as session:
+            if ledger.already_recorded(session, req.key):
+                return
+            member = get_member(session, req.member_id)
+            changed = _apply_form(session, member, req.form)
+            session.add(StepProgress(member_id=member.id, step_id=req.step_id, completed_at=req.at,
+                                     completed_by_id=req.actor_id))
+            member.current_step = req.next_step_id
+            member.last_active_at = max(member.last_active_at, req.at)
+            ledger.append(session, key=req.key, kind="journey.step_completed", subject_id=member.id,
+                          actor_id=req.actor_id, at=req.at,
+                          payload={"step": req.step_id, "by": req.by, "fields": sorted(changed)})
+
+    @activity.defn
+    def mark_dormant(self, req: RecordStatus) -> None:
+        self._set_status(req, MemberStatus.DORMANT, "member.dormant", {"idle_days": req.idle_days})
+
+    @activity.defn
+    def mark_returned(self, req: RecordStatus) -> None:
+        self._set_status(req, MemberStatus.ACTIVE, "member.returned", {})
+
+    def _set_status(self, req: RecordStatus, status: MemberStatus, kind: str, payload: dict[str, Any]) -> None:
+        with self._sessions.begin() as session:
+            if ledger.already_recorded(session, req.key):
+                return
+            member = get_member(session, req.member_id)
+            member.status = status
+            ledger.append(session, key=req.key, kind=kind, subject_id=member.id, at=req.at, payload=payload)
+
+
+def get_member(session: Session, member_id: int) -> Member:
+    member = session.get(Member, member_id)
+    if member is None:
+        raise ApplicationError(f"member {member_id} does not exist", type="NotFound", non_retryable=True)
+    return member
+
+
+def _apply_form(session: Session, member: Member, form: dict[str, str]) -> set[str]:
+    """Copy validated form fields onto the member; references must name existing records."""
+    for name, value in form.items():
+        match ProfileField(name):
+            case ProfileField.DISPLAY_NAME:
+                member.display_name = value.strip()
+            case ProfileField.TIME_ZONE:
+                member.time_zone = value.strip()
+            case ProfileField.SKILLS:
+                member.skills = [s.strip() for s in value.split(",") if s.strip()]
+            case ProfileField.GITHUB_LOGIN:
+                member.github_login = value.strip()
+            case ProfileField.CHAPTER_ID:
+                member.chapter_id = _existing(session, Chapter, value).id
+            case ProfileField.PROJECT_ID:
+                member.project_id = _existing(session, Project, value).id
+    return set(form)
+
+
+def _existing(session: Session, model: type[Chapter] | type[Project], value: str) -> Chapter | Project:
+    record = session.get(model, int(value)) if value.isdigit() else None
+    if record is None:
+        raise ApplicationError(f"{model.__tablename__[:-1]} {value!r} does not exist",
+                               type="NotFound", non_retryable=True)
+    return record

@@ -1,0 +1,82 @@
+"""All configuration, read once from the environment (and an optional .env file)."""
+
+from __future__ import annotations
+
+import enum
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from domain.errors import ConfigError
+
+DEV_SECRET = "development-only-secret-change-me"
+DEV_PAYLOAD_KEY = "ZGV2ZWxvcG1lbnQtb25seS1wYXlsb2FkLWtleS0zMmI="  # 32 bytes, base64
+
+
+class Environment(enum.StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+def _env(name: str) -> AliasChoices:
+    return AliasChoices(name, f"PERENNIAL_{name}")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PERENNIAL_", env_file=".env", extra="ignore")
+
+    environment: Environment = Environment.DEVELOPMENT
+    database_url: str = Field("sqlite:///var/perennial.db", validation_alias=_env("DATABASE_URL"))
+    policy_path: Path = Path("community.example.toml")
+    base_url: str = "http://127.0.0.1:8000"
+    secret_key: str = DEV_SECRET
+    payload_key: str = DEV_PAYLOAD_KEY
+
+    temporal_address: str = Field("127.0.0.1:7233", validation_alias=_env("TEMPORAL_ADDRESS"))
+    temporal_namespace: str = Field("default", validation_alias=_env("TEMPORAL_NAMESPACE"))
+    temporal_task_queue: str = "perennial"
+    # Several communities (or test runs) may share one namespace: their workflow ids must not collide.
+    workflow_id_prefix: str = ""
+    temporal_api_key: str | None = Field(None, validation_alias=_env("TEMPORAL_API_KEY"))
+    temporal_tls: bool = False
+    temporal_tls_cert: Path | None = None
+    temporal_tls_key: Path | None = None
+    temporal_tls_ca: Path | None = None
+
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    smtp_sender: str = "Perennial <noreply@perennial.localhost>"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    outbox_dir: Path = Path("var/outbox")
+    outbox_port: int = 8025
+
+    @model_validator(mode="after")
+    def _no_default_secrets_outside_development(self) -> Settings:
+        if self.environment is Environment.PRODUCTION:
+            for name, default in (("secret_key", DEV_SECRET), ("payload_key", DEV_PAYLOAD_KEY)):
+                if getattr(self, name) == default:
+                    raise ConfigError(
+                        f"PERENNIAL_{name.upper()} is still the development default; set a random value "
+                        f"(e.g. `python -c 'import secrets,base64; print(base64.b64encode(secrets.token_bytes(32)).decode())'`)."
+                    )
+            if len(self.secret_key) < 32:
+                raise ConfigError("PERENNIAL_SECRET_KEY must be at least 32 characters long.")
+        return self
+
+    def journey_id(self, member_id: int) -> str:
+        return f"{self.workflow_id_prefix}member-{member_id}"
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.environment is Environment.PRODUCTION
+
+    @cached_property
+    def policy(self):  # type: ignore[no-untyped-def]
+        from domain.policy import load_policy
+
+        return load_policy(self.policy_path)

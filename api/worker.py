@@ -1,0 +1,50 @@
+"""Building and running the Temporal worker: workflows plus activities with their clients injected."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.mail import Mailer, SmtpServer
+from activities.store import JourneyStore
+from api.settings import Settings
+from models.base import make_engine, session_factory
+from workflows import registry
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
+MAX_CONCURRENT_ACTIVITIES = 32
+
+
+def email_templates() -> Environment:
+    return Environment(loader=FileSystemLoader(TEMPLATES_DIR), undefined=StrictUndefined, autoescape=False)
+
+
+def build_worker(
+    client: Client, settings: Settings, *, task_queue: str | None = None, max_cached_workflows: int = 10_000
+) -> Worker:
+    engine = make_engine(settings.database_url, pool_size=MAX_CONCURRENT_ACTIVITIES, max_overflow=0)
+    sessions = session_factory(engine)
+    policy = settings.policy
+    store = JourneyStore(sessions, policy)
+    mailer = Mailer(
+        sessions,
+        SmtpServer(settings.smtp_host, settings.smtp_port, settings.smtp_sender, settings.smtp_username,
+                   settings.smtp_password, settings.smtp_starttls),
+        email_templates(),
+        base_url=settings.base_url,
+        sign_in_secret=settings.secret_key,
+        community_name=policy.community.name,
+    )
+    return Worker(
+        client,
+        task_queue=task_queue or settings.temporal_task_queue,
+        workflows=list(registry.WORKFLOWS),
+        activities=registry.activities(store, mailer),
+        activity_executor=ThreadPoolExecutor(MAX_CONCURRENT_ACTIVITIES),
+        max_concurrent_activities=MAX_CONCURRENT_ACTIVITIES,
+        max_cached_workflows=max_cached_workflows,
+    )

@@ -1,0 +1,16 @@
+"""Who may do what: a person's role, and which roles a route admits."""
+
+import enum
+
+
+class Role(enum.StrEnum):
+    MEMBER = "member"
+    ORGANIZER = "organizer"
+    MAINTAINER = "maintainer"
+    FUNDER = "funder"
+    ADMIN = "admin"
+
+
+EVERYONE_SIGNED_IN = frozenset(Role)
+ORGANIZERS = frozenset({Role.ORGANIZER, Role.ADMIN})
+ADMINS = frozenset({Role.ADMIN})

@@ -1,0 +1,33 @@
+"""Single-use, expiring sign-in links: the token names the member and their current sign-in nonce."""
+
+from dataclasses import dataclass
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from domain.errors import Rejected
+
+LINK_LIFETIME_SECONDS = 30 * 60
+
+
+@dataclass(frozen=True)
+class SignInClaim:
+    member_id: int
+    nonce: int
+
+
+def _serializer(secret: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt="perennial-sign-in")
+
+
+def issue_token(secret: str, claim: SignInClaim) -> str:
+    return _serializer(secret).dumps({"m": claim.member_id, "n": claim.nonce})
+
+
+def read_token(secret: str, token: str, max_age: int = LINK_LIFETIME_SECONDS) -> SignInClaim:
+    try:
+        data = _serializer(secret).loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise Rejected("This sign-in link has expired; ask for a new one.") from exc
+    except BadSignature as exc:
+        raise Rejected("This sign-in link is not valid; ask for a new one.") from exc
+    return SignInClaim(member_id=int(data["m"]), nonce=int(data["n"]))

@@ -1,0 +1,199 @@
+"""MemberJourney: one durable process per member, from signup through the playbook, idle spells and return."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.mail import MailRequest, Mailer
+    from activities.store import JourneyStore, RecordSignup, RecordStatus, RecordStep
+    from domain import journey
+    from domain.journey import IdleAction, IdleActionKind, JourneyState, JourneyView, StepCompletion
+
+DATABASE_WRITE = {"start_to_close_timeout": timedelta(seconds=30)}
+MAIL_SEND = {"start_to_close_timeout": timedelta(seconds=60)}
+# A caller waits on an update: give up after a few attempts so they get an answer, not a hang.
+UPDATE_WRITE = {**DATABASE_WRITE, "retry_policy": RetryPolicy(maximum_attempts=5)}
+SIGN_IN_LINK_INTERVAL = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class JourneyInput:
+    member_id: int
+    state: JourneyState | None = None
+    # Tests force continue-as-new early; production relies on the server's suggestion.
+    history_limit: int | None = None
+
+
+@dataclass(frozen=True)
+class ActivitySeen:
+    kind: str
+
+
+@dataclass(frozen=True)
+class SignInLinkRequest:
+    reason: str = "requested"
+
+
+@workflow.defn
+class MemberJourney:
+    @workflow.init
+    def __init__(self, inp: JourneyInput) -> None:
+        self._state: JourneyState | None = inp.state
+        self._lock = asyncio.Lock()
+        self._last_link_at = None if inp.state is None else workflow.now() - SIGN_IN_LINK_INTERVAL
+
+    @workflow.run
+    async def run(self, inp: JourneyInput) -> None:
+        if self._state is None:
+            await self._sign_up(inp.member_id)
+        while True:
+            action = journey.next_idle_action(self.state)
+            if action is None:
+                await self._activity_before(None)
+            elif not await self._activity_before(action.at):
+                await self._on_idle(action)
+            if self._history_is_long(inp.history_limit):
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                workflow.continue_as_new(JourneyInput(inp.member_id, self.state, inp.history_limit))
+
+    @workflow.update
+    async def complete_step(self, completion: StepCompletion) -> JourneyView:
+        await workflow.wait_condition(lambda: self._state is not None)
+        async with self._lock:
+            if reason := journey.refusal(self.state, completion):
+                raise ApplicationError(reason, type="Rejected", non_retryable=True)
+            now, was_dormant = workflow.now(), self.state.dormant
+            await self._record_step(completion, now)
+            journey.record_completion(self.state, completion.step_id, now)
+            await self._returned_if_dormant(now, returned=was_dormant)
+        return journey.view(self.state)
+
+    @complete_step.validator
+    def _validate_completion(self, completion: StepCompletion) -> None:
+        if self._state is not None and (reason := journey.refusal(self._state, completion)):
+            raise ValueError(reason)
+
+    @workflow.signal
+    async def activity_seen(self, seen: ActivitySeen) -> None:
+        await workflow.wait_condition(lambda: self._state is not None)
+        async with self._lock:
+            now = workflow.now()
+            returned = journey.touch(self.state, now)
+            await self._returned_if_dormant(now, returned=returned)
+
+    @workflow.signal
+    async def send_sign_in_link(self, request: SignInLinkRequest) -> None:
+        await workflow.wait_condition(lambda: self._state is not None)
+        now = workflow.now()
+        if self._last_link_at is not None and now - self._last_link_at < SIGN_IN_LINK_INTERVAL:
+            return  # one link a minute is plenty; more would let anyone flood an inbox
+        self._last_link_at = now
+        self.state.sign_in_links_sent += 1
+        key = f"{workflow.info().workflow_id}/sign-in/{self.state.sign_in_links_sent}"
+        await workflow.execute_activity_method(
+            Mailer.send_sign_in_link, MailRequest(self.state.member_id, now, key), **MAIL_SEND
+        )
+
+    @workflow.query
+    def view(self) -> JourneyView | None:
+        return None if self._state is None else journey.view(self._state)
+
+    @property
+    def state(self) -> JourneyState:
+        if self._state is None:
+            raise ApplicationError("the journey has not started yet", non_retryable=True)
+        return self._state
+
+    async def _sign_up(self, member_id: int) -> None:
+        async with self._lock:
+            playbook = await workflow.execute_activity_method(JourneyStore.load_playbook, **DATABASE_WRITE)
+            now = workflow.now()
+            self._state = JourneyState(member_id, playbook, signed_up_at=now, last_activity_at=now)
+            first = journey.current_step(self._state)
+            wf_id = workflow.info().workflow_id
+            await workflow.execute_activity_method(
+                JourneyStore.record_signup,
+                RecordSignup(member_id, first.id if first else None, now, f"{wf_id}/signup"),
+                **DATABASE_WRITE,
+            )
+            self._last_link_at = now
+            await workflow.execute_activity_method(
+                Mailer.send_welcome, MailRequest(member_id, now, f"{wf_id}/welcome"), **MAIL_SEND
+            )
+
+    async def _activity_before(self, deadline: datetime | None) -> bool:
+        """Wait until the member does something (True) or the deadline passes (False)."""
+        seen = self.state.activity_count
+        if deadline is None:
+            await workflow.wait_condition(lambda: self.state.activity_count != seen)
+            return True
+        timeout = deadline - workflow.now()
+        if timeout <= timedelta(0):
+            return False
+        try:
+            await workflow.wait_condition(lambda: self.state.activity_count != seen, timeout=timeout)
+        except TimeoutError:
+            return False
+        return True
+
+    async def _on_idle(self, action: IdleAction) -> None:
+        async with self._lock:
+            if journey.next_idle_action(self.state) != action:
+                return  # the member came back while we waited for the lock
+            state, now = self.state, workflow.now()
+            idle_days = (now - state.last_activity_at).days
+            key = f"{workflow.info().workflow_id}/idle/{state.activity_count}/{action.name}"
+            request = MailRequest(state.member_id, now, key, action.step_id, idle_days=idle_days)
+            if action.kind is IdleActionKind.REMIND:
+                step = state.playbook.step(action.step_id or "")
+                nth = 1 + (step.reminder_days.index(int(action.name.split("-")[1])) if step else 0)
+                await workflow.execute_activity_method(
+                    Mailer.send_nudge, replace(request, nth=nth), **MAIL_SEND
+                )
+            elif action.kind is IdleActionKind.ESCALATE:
+                await workflow.execute_activity_method(Mailer.send_escalation, request, **MAIL_SEND)
+            else:
+                await workflow.execute_activity_method(
+                    JourneyStore.mark_dormant, RecordStatus(state.member_id, now, key, idle_days),
+                    **DATABASE_WRITE,
+                )
+                state.dormant = True
+            state.fired.append(action.name)
+
+    async def _record_step(self, completion: StepCompletion, now: datetime) -> None:
+        state = self.state
+        later = [s.id for s in state.playbook.steps if s.id not in state.completed and s.id != completion.step_id]
+        key = f"{workflow.info().workflow_id}/step/{completion.step_id}"
+        try:
+            await workflow.execute_activity_method(
+                JourneyStore.record_step,
+                RecordStep(state.member_id, completion.step_id, completion.actor_id, completion.by.value,
+                           now, key, later[0] if later else None, dict(completion.form)),
+                **UPDATE_WRITE,
+            )
+        except ActivityError as exc:
+            cause = exc.cause.message if isinstance(exc.cause, ApplicationError) else str(exc)
+            raise ApplicationError(f"Step '{completion.step_id}' was not recorded: {cause}",
+                                   type="Rejected", non_retryable=True) from exc
+
+    async def _returned_if_dormant(self, now: datetime, *, returned: bool) -> None:
+        if not returned:
+            return
+        key = f"{workflow.info().workflow_id}/returned/{self.state.activity_count}"
+        await workflow.execute_activity_method(
+            JourneyStore.mark_returned, RecordStatus(self.state.member_id, now, key),
+            **DATABASE_WRITE,
+        )
+
+    def _history_is_long(self, limit: int | None) -> bool:
+        info = workflow.info()
+        return info.is_continue_as_new_suggested() or (
+            limit is not None and info.get_current_history_length() >= limit
+        )

@@ -1,0 +1,21 @@
+"""Everything a worker registers: the workflows, and the activity methods of injected clients."""
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from activities.mail import Mailer
+    from activities.store import JourneyStore
+
+from workflows.member_journey import MemberJourney
+
+WORKFLOWS: Sequence[type] = (MemberJourney,)
+
+
+def activities(store: JourneyStore, mailer: Mailer) -> list[Callable[..., Any]]:
+    return [
+        store.load_playbook, store.record_signup, store.record_step, store.mark_dormant, store.mark_returned,
+        mailer.send_welcome, mailer.send_sign_in_link, mailer.send_nudge, mailer.send_escalation,
+    ]
