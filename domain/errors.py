@@ -5,7 +5,8 @@
     ├── ConfigError          a setting is missing or unsafe for this environment
     ├── NotFound             a record the caller named does not exist
     ├── Conflict             the request repeats something that must be unique
-    └── Rejected             a business rule refuses the request; the message says why
+    ├── Rejected             a business rule refuses the request; the message says why
+    └── InvalidField         one named input field is wrong; the message says what to enter
 """
 
 
@@ -31,3 +32,10 @@ class Conflict(PerennialError):
 
 class Rejected(PerennialError):
     pass
+
+
+class InvalidField(PerennialError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message

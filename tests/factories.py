@@ -91,3 +91,4 @@ async def eventually(check: Callable[[], Any], timeout: float = 15.0) -> Any:
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout}s: last result {result!r}")
         await asyncio.sleep(0.05)
+

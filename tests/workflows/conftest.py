@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
 from temporalio.client import Client, WorkflowHandle
@@ -18,20 +18,12 @@ class Journeys:
     client: Client
     settings: Settings
     env: WorkflowEnvironment
-    started: list[WorkflowHandle] = field(default_factory=list)
 
     async def start(self, member_id: int, history_limit: int | None = None) -> WorkflowHandle:
-        handle = await self.client.start_workflow(
+        return await self.client.start_workflow(
             MemberJourney.run, JourneyInput(member_id, history_limit=history_limit),
             id=self.settings.journey_id(member_id), task_queue=self.settings.temporal_task_queue,
         )
-        self.started.append(handle)
-        return handle
-
-    async def terminate_all(self) -> None:
-        # A parked journey whose worker is gone would hold the shared test server's clock still.
-        for handle in self.started:
-            await self.client.get_workflow_handle(handle.id).terminate("test finished")
 
 
 @pytest.fixture
@@ -45,6 +37,4 @@ def db(settings: Settings) -> Iterator[Db]:
 async def journeys(time_skipping_env: WorkflowEnvironment, settings: Settings) -> AsyncIterator[Journeys]:
     worker = build_worker(time_skipping_env.client, settings)
     async with worker:
-        journeys = Journeys(time_skipping_env.client, settings, time_skipping_env)
-        yield journeys
-        await journeys.terminate_all()
+        yield Journeys(time_skipping_env.client, settings, time_skipping_env)

@@ -1,0 +1,100 @@
+"""The web application: JSON API (OpenAPI at /docs) and server-rendered pages, behind sessions and CSRF."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from asgi_csrf import asgi_csrf
+from fastapi import FastAPI, Request, status
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.middleware.sessions import SessionMiddleware
+from temporalio.client import Client
+
+from api import temporal as temporal_connection
+from api.deps import Forbidden, NotSignedIn
+from api.pages import render
+from api.routes import auth, journey, members, meta
+from api.settings import Settings
+from domain.errors import Conflict, InvalidField, NotFound, PerennialError, Rejected
+from models.base import async_session_factory, make_async_engine
+
+log = logging.getLogger(__name__)
+SESSION_LIFETIME_SECONDS = 14 * 24 * 3600
+# Requests without cookies skip CSRF checks (nothing to forge); these paths create a session, so
+# they are checked anyway, which stops a forged sign-in into someone else's account.
+ALWAYS_PROTECT = {"/signin/verify", "/signout"}
+
+
+def create_app(settings: Settings, temporal: Client | None = None) -> FastAPI:
+    settings.policy  # noqa: B018  (refuse to start on an invalid policy file, naming the field)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_async_engine(settings.database_url)
+        app.state.settings = settings
+        app.state.sessions = async_session_factory(engine)
+        app.state.temporal = temporal or await temporal_connection.connect(settings)
+        yield
+        await engine.dispose()
+
+    app = FastAPI(title="Perennial", version="0.1.0", lifespan=lifespan)
+    for router in (meta.router, auth.router, journey.router, members.router):
+        app.include_router(router)
+    _translate_errors(app)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie="perennial_session",
+        max_age=SESSION_LIFETIME_SECONDS,
+        same_site="lax",
+        https_only=settings.secure_cookies,
+    )
+    app.add_middleware(
+        asgi_csrf,  # type: ignore[arg-type]
+        signing_secret=settings.secret_key,
+        cookie_secure=settings.secure_cookies,
+        always_protect=ALWAYS_PROTECT,
+    )
+    return app
+
+
+STATUS_FOR: dict[type[PerennialError], int] = {
+    NotFound: status.HTTP_404_NOT_FOUND,
+    Conflict: status.HTTP_409_CONFLICT,
+    Rejected: status.HTTP_409_CONFLICT,
+}
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
+
+
+def _translate_errors(app: FastAPI) -> None:
+    @app.exception_handler(NotSignedIn)
+    async def not_signed_in(request: Request, _: Exception) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": "Sign in first."}, status_code=status.HTTP_401_UNAUTHORIZED)
+        return RedirectResponse("/signin", status_code=status.HTTP_303_SEE_OTHER)
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Exception) -> Response:
+        return _error(request, status.HTTP_403_FORBIDDEN, str(exc))
+
+    @app.exception_handler(InvalidField)
+    async def invalid_field(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, InvalidField)
+        detail = [{"loc": ["body", exc.field], "msg": exc.message, "type": "value_error"}]
+        return JSONResponse({"detail": detail}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+    @app.exception_handler(PerennialError)
+    async def perennial_error(request: Request, exc: Exception) -> Response:
+        code = next((c for kind, c in STATUS_FOR.items() if isinstance(exc, kind)), 400)
+        return _error(request, code, str(exc))
+
+
+def _error(request: Request, code: int, message: str) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"detail": message}, status_code=code)
+    return render(request, "error.html", {"code": code, "message": message}, status_code=code)

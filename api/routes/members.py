@@ -1,0 +1,89 @@
+"""Organizers' view of members: a filterable list, each member's record and timeline, and approvals."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api.deps import SessionDep, SettingsDep, TemporalDep, allow
+from api.pages import render
+from api.schemas import EventOut, MemberDetailOut, MemberFilters, MemberOut
+from api.services import journeys, members
+from domain.errors import Rejected
+from domain.journey import CompletedBy, JourneyView, StepCompletion
+from domain.roles import ORGANIZERS
+from models import Member
+
+router = APIRouter(tags=["members"])
+Organizer = Annotated[Member, allow(ORGANIZERS)]
+OrganizerOrSelf = Annotated[Member, allow(ORGANIZERS, or_self=True)]
+Filters = Annotated[MemberFilters, Depends()]
+
+
+@router.get("/members", response_class=HTMLResponse)
+async def member_list(request: Request, _: Organizer, session: SessionDep, filters: Filters) -> HTMLResponse:
+    context = {
+        "members": await members.list_(session, filters),
+        "chapters": await members.chapters(session),
+        "steps": request.app.state.settings.policy.playbook.steps,
+        "filters": filters,
+    }
+    return render(request, "members/list.html", context)
+
+
+@router.get("/api/members", response_model=list[MemberOut])
+async def member_list_api(_: Organizer, session: SessionDep, filters: Filters) -> list[MemberOut]:
+    """Members, most recently active first; filter by current step, chapter, or dormant."""
+    return [MemberOut.model_validate(m) for m in await members.list_(session, filters)]
+
+
+@router.get("/members/{member_id}", response_class=HTMLResponse)
+async def member_detail(
+    request: Request, member_id: int, me: OrganizerOrSelf, session: SessionDep, temporal: TemporalDep,
+    settings: SettingsDep,
+) -> HTMLResponse:
+    member = await members.get(session, member_id)
+    context = {
+        "member": member,
+        "timeline": await members.timeline(session, member_id),
+        "journey": await journeys.view(temporal, settings, member_id),
+        "can_approve": me.role in ORGANIZERS and me.id != member_id,
+    }
+    return render(request, "members/detail.html", context)
+
+
+@router.get("/api/members/{member_id}", response_model=MemberDetailOut)
+async def member_detail_api(member_id: int, _: OrganizerOrSelf, session: SessionDep) -> MemberDetailOut:
+    member = await members.get(session, member_id)
+    events = await members.timeline(session, member_id)
+    return MemberDetailOut(
+        member=MemberOut.model_validate(member), timeline=[EventOut.model_validate(e) for e in events]
+    )
+
+
+@router.post("/members/{member_id}/steps/{step_id}")
+async def approve_step_form(
+    member_id: int, step_id: str, me: Organizer, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
+) -> Response:
+    await _approve(member_id, step_id, me, session, temporal, settings)
+    return RedirectResponse(f"/members/{member_id}", status_code=status.HTTP_303_SEE_OTHER)
+
+
+@router.post("/api/members/{member_id}/steps/{step_id}", response_model=JourneyView)
+async def approve_step_api(
+    member_id: int, step_id: str, me: Organizer, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
+) -> JourneyView:
+    """Approve a member's step that needs an organizer (for example, meeting them)."""
+    return await _approve(member_id, step_id, me, session, temporal, settings)
+
+
+async def _approve(
+    member_id: int, step_id: str, me: Member, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
+) -> JourneyView:
+    await members.get(session, member_id)
+    if member_id == me.id:
+        raise Rejected("Organizers cannot approve their own steps; ask another organizer.")
+    completion = StepCompletion(step_id, me.id, by=CompletedBy.ORGANIZER)
+    return await journeys.complete_step(temporal, settings, member_id, completion)

@@ -1,0 +1,118 @@
+"""Request and response shapes of the JSON API (and the forms behind the pages)."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, field_validator
+
+from domain.roles import Role
+from models import MemberStatus
+
+
+def _blank_is_none(value: Any) -> Any:
+    return None if value == "" else value
+
+
+def _checkbox(value: Any) -> Any:
+    return value in (True, "on", "true", "1", "yes") if isinstance(value, str | bool) else value
+
+
+class SignupRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    email: Annotated[EmailStr, Field(max_length=254)]
+    display_name: Annotated[str, Field(min_length=1, max_length=80)]
+    chapter_id: Annotated[int | None, BeforeValidator(_blank_is_none)] = None
+    reminders: Annotated[bool, BeforeValidator(_checkbox)] = False
+
+
+class SignInRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    email: Annotated[EmailStr, Field(max_length=254)]
+
+
+GITHUB_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
+
+
+class StepForm(BaseModel):
+    """Fields a form step may collect; each is checked here so the workflow only sees clean values."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    display_name: Annotated[str | None, Field(min_length=1, max_length=80)] = None
+    time_zone: Annotated[str | None, Field(max_length=64)] = None
+    skills: Annotated[str | None, Field(max_length=400)] = None
+    github_login: Annotated[str | None, Field(max_length=39)] = None
+    chapter_id: Annotated[int | None, BeforeValidator(_blank_is_none)] = None
+    project_id: Annotated[int | None, BeforeValidator(_blank_is_none)] = None
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None and value not in zoneinfo.available_timezones():
+            raise ValueError("use an IANA time zone name such as 'America/Chicago' or 'UTC'")
+        return value
+
+    @field_validator("github_login")
+    @classmethod
+    def _github_login(cls, value: str | None) -> str | None:
+        if value is not None and not GITHUB_LOGIN.match(value):
+            raise ValueError("a GitHub login has letters, digits and single hyphens, at most 39 characters")
+        return value
+
+    @field_validator("skills")
+    @classmethod
+    def _skills(cls, value: str | None) -> str | None:
+        if value is not None:
+            items = [s.strip() for s in value.split(",") if s.strip()]
+            if not items or len(items) > 20 or any(len(s) > 40 for s in items):
+                raise ValueError("list 1 to 20 skills separated by commas, each at most 40 characters")
+        return value
+
+    def filled(self) -> dict[str, str]:
+        return {k: str(v) for k, v in self.model_dump(exclude_none=True).items()}
+
+
+class MemberOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    display_name: str
+    email: str
+    role: Role
+    status: MemberStatus
+    chapter_id: int | None
+    project_id: int | None
+    current_step: str | None
+    time_zone: str | None
+    skills: list[str]
+    signed_up_at: datetime
+    last_active_at: datetime
+
+
+class EventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    at: datetime
+    kind: str
+    actor_id: int | None
+    payload: dict[str, Any]
+
+
+class MemberDetailOut(BaseModel):
+    member: MemberOut
+    timeline: list[EventOut]
+
+
+class MemberFilters(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    step: Annotated[str | None, BeforeValidator(_blank_is_none), Field(max_length=40)] = None
+    chapter_id: Annotated[int | None, BeforeValidator(_blank_is_none)] = None
+    dormant: Annotated[bool | None, BeforeValidator(_blank_is_none)] = None

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from temporalio.testing import WorkflowEnvironment
+
+from api.app import create_app
+from api.outbox import Outbox
+from api.settings import Settings
+from api.worker import build_worker
+from domain import sign_in
+from domain.roles import Role
+from models import Member
+from tests.conftest import make_settings
+from tests.factories import Db, eventually
+
+BASE = "http://testserver"
+
+
+@dataclass
+class Site:
+    """The real app on a real database, with a worker on the time-skipping Temporal server."""
+
+    settings: Settings
+    db: Db
+    outbox: Outbox
+    env: WorkflowEnvironment
+    app: FastAPI
+
+    def client(self) -> httpx.AsyncClient:
+        transport = httpx.ASGITransport(app=self.app)
+        return httpx.AsyncClient(transport=transport, base_url=BASE, follow_redirects=False)
+
+    async def sign_in_as(self, client: httpx.AsyncClient, member: Member) -> None:
+        """Sign in the way a person does: open the emailed link, confirm it."""
+        token = sign_in.issue_token(self.settings.secret_key, sign_in.SignInClaim(member.id, member.sign_in_nonce))
+        page = await client.get("/signin/verify", params={"token": token})
+        response = await client.post("/signin/verify", data={"token": token, "csrftoken": csrf(page)})
+        assert response.status_code == 303, response.text
+
+    async def member_with_journey(self, email: str, role: Role = Role.MEMBER, **kwargs: object) -> Member:
+        async with self.client() as anonymous:
+            response = await anonymous.post("/api/members", json={"email": email, "display_name": email.split("@")[0], **kwargs})
+            assert response.status_code == 201, response.text
+        member_id = response.json()["id"]
+        await eventually(lambda: self.db.events(member_id, "mail.welcome_sent"))
+        if role is not Role.MEMBER:
+            with self.db.sessions.begin() as s:
+                s.get(Member, member_id).role = role  # type: ignore[union-attr]
+        return self.db.get(Member, member_id)
+
+
+def csrf(page: httpx.Response) -> str:
+    match = re.search(r'name="csrftoken" value="([^"]+)"', page.text)
+    assert match, "the page has no CSRF field"
+    return match.group(1)
+
+
+@pytest.fixture
+def api_settings(db_url: str, smtp_sink: tuple[Outbox, int]) -> Settings:
+    return make_settings(db_url, smtp_sink[1])
+
+
+@pytest.fixture
+def api_db(api_settings: Settings) -> Iterator[Db]:
+    db = Db(api_settings.database_url)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+async def site(
+    api_settings: Settings, api_db: Db, outbox: Outbox, time_skipping_env: WorkflowEnvironment
+) -> AsyncIterator[Site]:
+    app = create_app(api_settings, temporal=time_skipping_env.client)
+    worker = build_worker(time_skipping_env.client, api_settings)
+    async with worker, app.router.lifespan_context(app):
+        site = Site(api_settings, api_db, outbox, time_skipping_env, app)
+        yield site
+
