@@ -44,10 +44,10 @@ class StepForm(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    display_name: Annotated[str | None, Field(min_length=1, max_length=80)] = None
-    time_zone: Annotated[str | None, Field(max_length=64)] = None
-    skills: Annotated[str | None, Field(max_length=400)] = None
-    github_login: Annotated[str | None, Field(max_length=39)] = None
+    display_name: Annotated[str, Field(min_length=1, max_length=80)] | None = None
+    time_zone: Annotated[str, Field(max_length=64)] | None = None
+    skills: Annotated[str, Field(max_length=400)] | None = None
+    github_login: Annotated[str, Field(max_length=39)] | None = None
     chapter_id: Annotated[int | None, BeforeValidator(_blank_is_none)] = None
     project_id: Annotated[int | None, BeforeValidator(_blank_is_none)] = None
 
@@ -113,6 +113,6 @@ class MemberDetailOut(BaseModel):
 class MemberFilters(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    step: Annotated[str | None, BeforeValidator(_blank_is_none), Field(max_length=40)] = None
+    step: Annotated[Annotated[str, Field(max_length=40)] | None, BeforeValidator(_blank_is_none)] = None
     chapter_id: Annotated[int | None, BeforeValidator(_blank_is_none)] = None
     dormant: Annotated[bool | None, BeforeValidator(_blank_is_none)] = None

@@ -57,7 +57,7 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _no_default_secrets_outside_development(self) -> Settings:
-        if self.environment is Environment.PRODUCTION:
+        if self.environment == Environment.PRODUCTION:
             for name, default in (("secret_key", DEV_SECRET), ("payload_key", DEV_PAYLOAD_KEY)):
                 if getattr(self, name) == default:
                     raise ConfigError(
@@ -73,7 +73,7 @@ class Settings(BaseSettings):
 
     @property
     def secure_cookies(self) -> bool:
-        return self.environment is Environment.PRODUCTION
+        return self.environment == Environment.PRODUCTION
 
     @cached_property
     def policy(self):  # type: ignore[no-untyped-def]

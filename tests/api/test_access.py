@@ -1,0 +1,109 @@
+"""Every route states who may call it, and every role gets exactly that."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from fastapi.routing import APIRoute
+
+from domain import roles
+from domain.roles import Role
+from models import Member
+from tests.api.conftest import Site
+
+FASTAPI_BUILT_INS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+EVERYONE, ORGANIZERS, ADMINS = roles.EVERYONE_SIGNED_IN, roles.ORGANIZERS, roles.ADMINS
+# Who may call what: a change here is a change of policy, reviewed as such.
+EXPECTED_ACCESS: dict[tuple[str, str], tuple[object, bool]] = {
+    ("GET", "/"): ("public", False),
+    ("GET", "/healthz"): ("public", False),
+    ("GET", "/policy"): (ADMINS, False),
+    ("GET", "/signup"): ("public", False),
+    ("POST", "/signup"): ("public", False),
+    ("POST", "/api/members"): ("public", False),
+    ("GET", "/signin"): ("public", False),
+    ("POST", "/signin"): ("public", False),
+    ("POST", "/api/session/link"): ("public", False),
+    ("GET", "/signin/verify"): ("public", False),
+    ("POST", "/signin/verify"): ("public", False),
+    ("POST", "/signout"): ("public", False),
+    ("GET", "/journey"): (EVERYONE, False),
+    ("GET", "/api/me/journey"): (EVERYONE, False),
+    ("POST", "/journey/steps/{step_id}"): (EVERYONE, False),
+    ("POST", "/api/me/journey/steps/{step_id}"): (EVERYONE, False),
+    ("GET", "/members"): (ORGANIZERS, False),
+    ("GET", "/api/members"): (ORGANIZERS, False),
+    ("GET", "/members/{member_id}"): (ORGANIZERS, True),
+    ("GET", "/api/members/{member_id}"): (ORGANIZERS, True),
+    ("POST", "/members/{member_id}/steps/{step_id}"): (ORGANIZERS, False),
+    ("POST", "/api/members/{member_id}/steps/{step_id}"): (ORGANIZERS, False),
+}
+
+
+def declared_access(route: APIRoute) -> tuple[Any, bool]:
+    """The roles a route's access dependency admits ("public" for anyone), and whether it admits self."""
+    pending = list(route.dependant.dependencies)
+    while pending:
+        dependency = pending.pop()
+        if hasattr(dependency.call, "allowed_roles"):
+            return dependency.call.allowed_roles, getattr(dependency.call, "or_self", False)
+        pending.extend(dependency.dependencies)
+    raise AssertionError(f"{route.methods} {route.path} does not say who may call it")
+
+
+def routes(site: Site) -> list[APIRoute]:
+    found: list[APIRoute] = []
+    pending = list(site.app.routes)
+    while pending:
+        route = pending.pop(0)
+        if isinstance(route, APIRoute) and route.path not in FASTAPI_BUILT_INS:
+            found.append(route)
+        elif hasattr(route, "original_router"):  # FastAPI >= 0.160 keeps included routers whole
+            assert not route.include_context.prefix, "the walk below assumes routers are included without a prefix"
+            pending.extend(route.original_router.routes)
+    return sorted(found, key=lambda r: r.path == "/signout")  # signing out ends the walk's session
+
+
+async def call(client: httpx.AsyncClient, route: APIRoute, member_id: int) -> httpx.Response:
+    path = route.path.format(member_id=member_id, step_id="code_of_conduct")
+    method = sorted(route.methods)[0]
+    if method == "GET":
+        return await client.get(path)
+    return await client.request(method, path, json={}, headers={"x-csrftoken": client.cookies.get("csrftoken", "")})
+
+
+async def test_every_route_declares_the_access_the_policy_table_gives_it(site: Site) -> None:
+    declared = {(sorted(r.methods)[0], r.path): declared_access(r) for r in routes(site)}
+    assert declared == EXPECTED_ACCESS
+
+
+async def test_every_route_admits_exactly_the_roles_it_declares(site: Site) -> None:
+    target = await site.member_with_journey("target@example.org")
+    people: dict[Role | None, Member | None] = {None: None}
+    for role in Role:
+        people[role] = await site.member_with_journey(f"{role.value}@example.org", role=role)
+
+    checked = 0
+    for role, person in people.items():
+        async with site.client() as client:
+            await client.get("/signin")  # picks up the CSRF cookie, as a browser would
+            if person is not None:
+                await site.sign_in_as(client, person)
+            for route in routes(site):
+                allowed, or_self = declared_access(route)
+                for member_id, is_self in [(target.id, False)] + ([(person.id, True)] if or_self and person else []):
+                    response = await call(client, route, member_id)
+                    where = f"{sorted(route.methods)[0]} {route.path} as {role} (self={is_self})"
+                    assert response.status_code < 500, f"{where}: {response.status_code} {response.text[:200]}"
+                    if allowed == "public" or (role in allowed) or (is_self and person is not None):
+                        assert response.status_code not in (401, 403), where
+                    elif person is None:
+                        expected = 401 if route.path.startswith("/api/") else 303
+                        assert response.status_code == expected, where
+                        if expected == 303:
+                            assert response.headers["location"] == "/signin", where
+                    else:
+                        assert response.status_code == 403, where
+                    checked += 1
+    assert checked >= len(Role) * len(EXPECTED_ACCESS)
