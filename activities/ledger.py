@@ -25,8 +25,13 @@ def append(
     payload: dict[str, Any] | None = None,
 ) -> Event:
     event = Event(
-        idempotency_key=key, kind=kind, subject_type=subject_type, subject_id=subject_id,
-        at=at, actor_id=actor_id, payload=payload or {},
+        idempotency_key=key,
+        kind=kind,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        at=at,
+        actor_id=actor_id,
+        payload=payload or {},
     )
     session.add(event)
     return event

@@ -77,8 +77,9 @@ class Mailer:
                 payload["skipped"] = "member did not consent to reminder emails"
             else:
                 self._deliver("nudge", [member.email], member=member, req=req)
-            ledger.append(session, key=req.key, kind="journey.nudged", subject_id=member.id,
-                          at=req.at, payload=payload)
+            ledger.append(
+                session, key=req.key, kind="journey.nudged", subject_id=member.id, at=req.at, payload=payload
+            )
 
     @activity.defn
     def send_escalation(self, req: MailRequest) -> None:
@@ -88,11 +89,25 @@ class Mailer:
             member = get_member(session, req.member_id)
             organizers = _organizers_for(session, member)
             if organizers:
-                self._deliver("escalation", [o.email for o in organizers], member=member, req=req,
-                              member_url=f"{self._base_url}/members/{member.id}")
-            ledger.append(session, key=req.key, kind="journey.escalated", subject_id=member.id,
-                          at=req.at, payload={"step": req.step_id, "idle_days": req.idle_days,
-                                              "organizer_ids": [o.id for o in organizers]})
+                self._deliver(
+                    "escalation",
+                    [o.email for o in organizers],
+                    member=member,
+                    req=req,
+                    member_url=f"{self._base_url}/members/{member.id}",
+                )
+            ledger.append(
+                session,
+                key=req.key,
+                kind="journey.escalated",
+                subject_id=member.id,
+                at=req.at,
+                payload={
+                    "step": req.step_id,
+                    "idle_days": req.idle_days,
+                    "organizer_ids": [o.id for o in organizers],
+                },
+            )
 
     def _send_to_member(self, req: MailRequest, template: str, kind: str, *, with_sign_in_link: bool) -> None:
         with self._sessions.begin() as session:

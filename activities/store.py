@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
@@ -13,6 +13,8 @@ from temporalio.exceptions import ApplicationError
 from activities import ledger
 from domain.policy import CommunityPolicy, Playbook, ProfileField
 from models import Chapter, Member, MemberStatus, Project, StepProgress
+
+_Record = TypeVar("_Record", Chapter, Project)
 
 
 @dataclass(frozen=True)
@@ -59,8 +61,14 @@ class JourneyStore:
                 return
             member = get_member(session, req.member_id)
             member.current_step = req.first_step_id
-            ledger.append(session, key=req.key, kind="member.signed_up", subject_id=member.id,
-                          actor_id=member.id, at=req.at)
+            ledger.append(
+                session,
+                key=req.key,
+                kind="member.signed_up",
+                subject_id=member.id,
+                actor_id=member.id,
+                at=req.at,
+            )
 
     @activity.defn
     def record_step(self, req: RecordStep) -> None:
@@ -69,13 +77,25 @@ class JourneyStore:
                 return
             member = get_member(session, req.member_id)
             changed = _apply_form(session, member, req.form)
-            session.add(StepProgress(member_id=member.id, step_id=req.step_id, completed_at=req.at,
-                                     completed_by_id=req.actor_id))
+            session.add(
+                StepProgress(
+                    member_id=member.id,
+                    step_id=req.step_id,
+                    completed_at=req.at,
+                    completed_by_id=req.actor_id,
+                )
+            )
             member.current_step = req.next_step_id
             member.last_active_at = max(member.last_active_at, req.at)
-            ledger.append(session, key=req.key, kind="journey.step_completed", subject_id=member.id,
-                          actor_id=req.actor_id, at=req.at,
-                          payload={"step": req.step_id, "by": req.by, "fields": sorted(changed)})
+            ledger.append(
+                session,
+                key=req.key,
+                kind="journey.step_completed",
+                subject_id=member.id,
+                actor_id=req.actor_id,
+                at=req.at,
+                payload={"step": req.step_id, "by": req.by, "fields": sorted(changed)},
+            )
 
     @activity.defn
     def mark_dormant(self, req: RecordStatus) -> None:
@@ -85,7 +105,9 @@ class JourneyStore:
     def mark_returned(self, req: RecordStatus) -> None:
         self._set_status(req, MemberStatus.ACTIVE, "member.returned", {})
 
-    def _set_status(self, req: RecordStatus, status: MemberStatus, kind: str, payload: dict[str, Any]) -> None:
+    def _set_status(
+        self, req: RecordStatus, status: MemberStatus, kind: str, payload: dict[str, Any]
+    ) -> None:
         with self._sessions.begin() as session:
             if ledger.already_recorded(session, req.key):
                 return
@@ -120,9 +142,10 @@ def _apply_form(session: Session, member: Member, form: dict[str, str]) -> set[s
     return set(form)
 
 
-def _existing(session: Session, model: type[Chapter] | type[Project], value: str) -> Chapter | Project:
+def _existing(session: Session, model: type[_Record], value: str) -> _Record:
     record = session.get(model, int(value)) if value.isdigit() else None
     if record is None:
-        raise ApplicationError(f"{model.__tablename__[:-1]} {value!r} does not exist",
-                               type="NotFound", non_retryable=True)
+        raise ApplicationError(
+            f"{model.__tablename__[:-1]} {value!r} does not exist", type="NotFound", non_retryable=True
+        )
     return record

@@ -52,7 +52,7 @@ def create_app(settings: Settings, temporal: Client | None = None) -> FastAPI:
         https_only=settings.secure_cookies,
     )
     app.add_middleware(
-        asgi_csrf,  # type: ignore[arg-type]
+        asgi_csrf,
         signing_secret=settings.secret_key,
         cookie_secure=settings.secure_cookies,
         always_protect=ALWAYS_PROTECT,

@@ -59,7 +59,7 @@ OptionalMember = Annotated[Member | None, Depends(_signed_in_member)]
 
 
 def allow(roles: frozenset[Role], *, or_self: bool = False) -> Any:
-    """The signed-in member, when their role is one of `roles` (or, with or_self, the path's member_id is theirs)."""
+    """The signed-in member if their role is in `roles` (with or_self: or the path's member_id is theirs)."""
 
     async def check(request: Request, member: OptionalMember) -> Member:
         if member is None:

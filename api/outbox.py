@@ -6,9 +6,8 @@ import html
 import mailbox
 from dataclasses import dataclass
 from email import message_from_bytes, policy
-from email.message import EmailMessage
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from aiosmtpd.controller import Controller
 from starlette.applications import Starlette
@@ -43,12 +42,25 @@ class Outbox:
     def messages(self) -> list[StoredMessage]:
         stored = []
         for key, entry in self._maildir.iteritems():
-            msg = cast(EmailMessage, message_from_bytes(bytes(entry), policy=policy.default))
+            msg = message_from_bytes(bytes(entry), policy=policy.default)
             body = msg.get_body(("plain",))
-            stored.append(StoredMessage(key, str(msg["Subject"]), str(msg["To"]), str(msg["Date"] or ""),
-                                        body.get_content() if body else ""))
-        return sorted(stored, key=lambda m: Path(self.directory, "new", m.key).stat().st_mtime
-                      if Path(self.directory, "new", m.key).exists() else 0)
+            stored.append(
+                StoredMessage(
+                    key,
+                    str(msg["Subject"]),
+                    str(msg["To"]),
+                    str(msg["Date"] or ""),
+                    body.get_content() if body else "",
+                )
+            )
+        return sorted(
+            stored,
+            key=lambda m: (
+                Path(self.directory, "new", m.key).stat().st_mtime
+                if Path(self.directory, "new", m.key).exists()
+                else 0
+            ),
+        )
 
     def to(self, address: str) -> list[StoredMessage]:
         return [m for m in self.messages() if address in m.to]
@@ -75,7 +87,8 @@ def start_sink(outbox: Outbox, host: str = "127.0.0.1", port: int = 1025) -> Con
 def outbox_page(outbox: Outbox) -> Starlette:
     async def index(request: Request) -> HTMLResponse:
         rows = "".join(
-            f"<article><h2>{html.escape(m.subject)}</h2><p>To: {html.escape(m.to)} · {html.escape(m.date)}</p>"
+            f"<article><h2>{html.escape(m.subject)}</h2>"
+            f"<p>To: {html.escape(m.to)} · {html.escape(m.date)}</p>"
             f"<pre>{_linkify(m.body)}</pre></article>"
             for m in reversed(outbox.messages())
         )

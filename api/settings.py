@@ -11,8 +11,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.errors import ConfigError
 
-DEV_SECRET = "development-only-secret-change-me"
+DEV_SECRET = "development-only-secret-change-me"  # noqa: S105 (refused outside development)
 DEV_PAYLOAD_KEY = "ZGV2ZWxvcG1lbnQtb25seS1wYXlsb2FkLWtleS0zMmI="  # 32 bytes, base64
+
+
+GENERATE_KEY = "python -c 'import secrets,base64; print(base64.b64encode(secrets.token_bytes(32)).decode())'"
 
 
 class Environment(enum.StrEnum):
@@ -61,8 +64,8 @@ class Settings(BaseSettings):
             for name, default in (("secret_key", DEV_SECRET), ("payload_key", DEV_PAYLOAD_KEY)):
                 if getattr(self, name) == default:
                     raise ConfigError(
-                        f"PERENNIAL_{name.upper()} is still the development default; set a random value "
-                        f"(e.g. `python -c 'import secrets,base64; print(base64.b64encode(secrets.token_bytes(32)).decode())'`)."
+                        f"PERENNIAL_{name.upper()} is still the development default; set a random value: "
+                        f"{GENERATE_KEY}"
                     )
             if len(self.secret_key) < 32:
                 raise ConfigError("PERENNIAL_SECRET_KEY must be at least 32 characters long.")

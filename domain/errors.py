@@ -1,12 +1,12 @@
 """Perennial's own errors, translated at each boundary (HTTP in api/, ApplicationError in activities/).
 
-    PerennialError
-    ├── PolicyError          the community policy file is invalid
-    ├── ConfigError          a setting is missing or unsafe for this environment
-    ├── NotFound             a record the caller named does not exist
-    ├── Conflict             the request repeats something that must be unique
-    ├── Rejected             a business rule refuses the request; the message says why
-    └── InvalidField         one named input field is wrong; the message says what to enter
+PerennialError
+├── PolicyError          the community policy file is invalid
+├── ConfigError          a setting is missing or unsafe for this environment
+├── NotFound             a record the caller named does not exist
+├── Conflict             the request repeats something that must be unique
+├── Rejected             a business rule refuses the request; the message says why
+└── InvalidField         one named input field is wrong; the message says what to enter
 """
 
 

@@ -161,7 +161,14 @@ def view(state: JourneyState) -> JourneyView:
             status, due = "upcoming", None
         steps.append(
             StepView(
-                step.id, step.title, step.help, step.links, step.kind, status, done_at, due,
+                step.id,
+                step.title,
+                step.help,
+                step.links,
+                step.kind,
+                status,
+                done_at,
+                due,
                 _who_completes(step),
             )
         )
@@ -169,8 +176,13 @@ def view(state: JourneyState) -> JourneyView:
     reminder_at = action.at if action and action.kind is IdleActionKind.REMIND else None
     status = Status.DORMANT if state.dormant else Status.COMPLETE if next_id is None else Status.ACTIVE
     return JourneyView(
-        state.member_id, status, state.signed_up_at, state.last_activity_at, tuple(steps),
-        next_id, reminder_at,
+        state.member_id,
+        status,
+        state.signed_up_at,
+        state.last_activity_at,
+        tuple(steps),
+        next_id,
+        reminder_at,
     )
 
 

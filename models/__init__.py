@@ -6,6 +6,14 @@ from models.ledger import Event
 from models.member import Member, MemberStatus, StepProgress
 
 __all__ = [
-    "Base", "Chapter", "ChapterKind", "Community", "Event", "Member", "MemberStatus", "Project",
-    "ProjectStatus", "StepProgress",
+    "Base",
+    "Chapter",
+    "ChapterKind",
+    "Community",
+    "Event",
+    "Member",
+    "MemberStatus",
+    "Project",
+    "ProjectStatus",
+    "StepProgress",
 ]

@@ -30,7 +30,9 @@ class Member(Base):
     time_zone: Mapped[str | None] = mapped_column(String(64))
     github_login: Mapped[str | None] = mapped_column(String(39), unique=True)
     role: Mapped[Role] = mapped_column(str_enum(Role), default=Role.MEMBER)
-    status: Mapped[MemberStatus] = mapped_column(str_enum(MemberStatus), default=MemberStatus.ACTIVE, index=True)
+    status: Mapped[MemberStatus] = mapped_column(
+        str_enum(MemberStatus), default=MemberStatus.ACTIVE, index=True
+    )
     consents: Mapped[dict[str, Any]] = mapped_column(default=dict)
     current_step: Mapped[str | None] = mapped_column(String(40), index=True)
     sign_in_nonce: Mapped[int] = mapped_column(default=0)

@@ -21,7 +21,9 @@ from models.base import make_engine
 from models.migrate import upgrade
 
 REPO = Path(__file__).resolve().parents[1]
-POSTGRES_ADMIN_URL = os.environ.get("PERENNIAL_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+POSTGRES_ADMIN_URL = os.environ.get(
+    "PERENNIAL_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 
 
 def binary(name: str) -> str:
@@ -56,8 +58,9 @@ def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
 @pytest.fixture(scope="session")
 def postgres_database() -> Iterator[str]:
     name = f"perennial_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = sa.create_engine(POSTGRES_ADMIN_URL.replace("postgresql://", "postgresql+psycopg://"),
-                             isolation_level="AUTOCOMMIT")
+    admin = sa.create_engine(
+        POSTGRES_ADMIN_URL.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"

@@ -49,11 +49,23 @@ class Db:
             s.flush()
             return project
 
-    def member(self, email: str, *, role: Role = Role.MEMBER, chapter_id: int | None = None,
-               reminders: bool = True, name: str | None = None) -> Member:
+    def member(
+        self,
+        email: str,
+        *,
+        role: Role = Role.MEMBER,
+        chapter_id: int | None = None,
+        reminders: bool = True,
+        name: str | None = None,
+    ) -> Member:
         with self.sessions.begin() as s:
-            member = Member(email=email, display_name=name or email.split("@")[0], role=role,
-                            chapter_id=chapter_id, consents={"reminders": reminders})
+            member = Member(
+                email=email,
+                display_name=name or email.split("@")[0],
+                role=role,
+                chapter_id=chapter_id,
+                consents={"reminders": reminders},
+            )
             s.add(member)
             s.flush()
             return member
@@ -91,4 +103,3 @@ async def eventually(check: Callable[[], Any], timeout: float = 15.0) -> Any:
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout}s: last result {result!r}")
         await asyncio.sleep(0.05)
-

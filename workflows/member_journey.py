@@ -11,15 +11,15 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.mail import MailRequest, Mailer
+    from activities.mail import Mailer, MailRequest
     from activities.store import JourneyStore, RecordSignup, RecordStatus, RecordStep
     from domain import journey
     from domain.journey import IdleAction, IdleActionKind, JourneyState, JourneyView, StepCompletion
 
-DATABASE_WRITE = {"start_to_close_timeout": timedelta(seconds=30)}
-MAIL_SEND = {"start_to_close_timeout": timedelta(seconds=60)}
+DATABASE_WRITE = timedelta(seconds=30)
+MAIL_SEND = timedelta(seconds=60)
 # A caller waits on an update: give up after a few attempts so they get an answer, not a hang.
-UPDATE_WRITE = {**DATABASE_WRITE, "retry_policy": RetryPolicy(maximum_attempts=5)}
+CALLER_WAITING = RetryPolicy(maximum_attempts=5)
 SIGN_IN_LINK_INTERVAL = timedelta(minutes=1)
 
 
@@ -98,7 +98,9 @@ class MemberJourney:
         self.state.sign_in_links_sent += 1
         key = f"{workflow.info().workflow_id}/sign-in/{self.state.sign_in_links_sent}"
         await workflow.execute_activity_method(
-            Mailer.send_sign_in_link, MailRequest(self.state.member_id, now, key), **MAIL_SEND
+            Mailer.send_sign_in_link,
+            MailRequest(self.state.member_id, now, key),
+            start_to_close_timeout=MAIL_SEND,
         )
 
     @workflow.query
@@ -113,7 +115,9 @@ class MemberJourney:
 
     async def _sign_up(self, member_id: int) -> None:
         async with self._lock:
-            playbook = await workflow.execute_activity_method(JourneyStore.load_playbook, **DATABASE_WRITE)
+            playbook = await workflow.execute_activity_method(
+                JourneyStore.load_playbook, start_to_close_timeout=DATABASE_WRITE
+            )
             now = workflow.now()
             self._state = JourneyState(member_id, playbook, signed_up_at=now, last_activity_at=now)
             first = journey.current_step(self._state)
@@ -121,11 +125,13 @@ class MemberJourney:
             await workflow.execute_activity_method(
                 JourneyStore.record_signup,
                 RecordSignup(member_id, first.id if first else None, now, f"{wf_id}/signup"),
-                **DATABASE_WRITE,
+                start_to_close_timeout=DATABASE_WRITE,
             )
             self._last_link_at = now
             await workflow.execute_activity_method(
-                Mailer.send_welcome, MailRequest(member_id, now, f"{wf_id}/welcome"), **MAIL_SEND
+                Mailer.send_welcome,
+                MailRequest(member_id, now, f"{wf_id}/welcome"),
+                start_to_close_timeout=MAIL_SEND,
             )
 
     async def _activity_before(self, deadline: datetime | None) -> bool:
@@ -155,41 +161,57 @@ class MemberJourney:
                 step = state.playbook.step(action.step_id or "")
                 nth = 1 + (step.reminder_days.index(int(action.name.split("-")[1])) if step else 0)
                 await workflow.execute_activity_method(
-                    Mailer.send_nudge, replace(request, nth=nth), **MAIL_SEND
+                    Mailer.send_nudge, replace(request, nth=nth), start_to_close_timeout=MAIL_SEND
                 )
             elif action.kind is IdleActionKind.ESCALATE:
-                await workflow.execute_activity_method(Mailer.send_escalation, request, **MAIL_SEND)
+                await workflow.execute_activity_method(
+                    Mailer.send_escalation, request, start_to_close_timeout=MAIL_SEND
+                )
             else:
                 await workflow.execute_activity_method(
-                    JourneyStore.mark_dormant, RecordStatus(state.member_id, now, key, idle_days),
-                    **DATABASE_WRITE,
+                    JourneyStore.mark_dormant,
+                    RecordStatus(state.member_id, now, key, idle_days),
+                    start_to_close_timeout=DATABASE_WRITE,
                 )
                 state.dormant = True
             state.fired.append(action.name)
 
     async def _record_step(self, completion: StepCompletion, now: datetime) -> None:
         state = self.state
-        later = [s.id for s in state.playbook.steps if s.id not in state.completed and s.id != completion.step_id]
+        later = [
+            s.id for s in state.playbook.steps if s.id not in state.completed and s.id != completion.step_id
+        ]
         key = f"{workflow.info().workflow_id}/step/{completion.step_id}"
         try:
             await workflow.execute_activity_method(
                 JourneyStore.record_step,
-                RecordStep(state.member_id, completion.step_id, completion.actor_id, completion.by.value,
-                           now, key, later[0] if later else None, dict(completion.form)),
-                **UPDATE_WRITE,
+                RecordStep(
+                    state.member_id,
+                    completion.step_id,
+                    completion.actor_id,
+                    completion.by.value,
+                    now,
+                    key,
+                    later[0] if later else None,
+                    dict(completion.form),
+                ),
+                start_to_close_timeout=DATABASE_WRITE,
+                retry_policy=CALLER_WAITING,
             )
         except ActivityError as exc:
             cause = exc.cause.message if isinstance(exc.cause, ApplicationError) else str(exc)
-            raise ApplicationError(f"Step '{completion.step_id}' was not recorded: {cause}",
-                                   type="Rejected", non_retryable=True) from exc
+            raise ApplicationError(
+                f"Step '{completion.step_id}' was not recorded: {cause}", type="Rejected", non_retryable=True
+            ) from exc
 
     async def _returned_if_dormant(self, now: datetime, *, returned: bool) -> None:
         if not returned:
             return
         key = f"{workflow.info().workflow_id}/returned/{self.state.activity_count}"
         await workflow.execute_activity_method(
-            JourneyStore.mark_returned, RecordStatus(self.state.member_id, now, key),
-            **DATABASE_WRITE,
+            JourneyStore.mark_returned,
+            RecordStatus(self.state.member_id, now, key),
+            start_to_close_timeout=DATABASE_WRITE,
         )
 
     def _history_is_long(self, limit: int | None) -> bool:

@@ -16,6 +16,13 @@ WORKFLOWS: Sequence[type] = (MemberJourney,)
 
 def activities(store: JourneyStore, mailer: Mailer) -> list[Callable[..., Any]]:
     return [
-        store.load_playbook, store.record_signup, store.record_step, store.mark_dormant, store.mark_returned,
-        mailer.send_welcome, mailer.send_sign_in_link, mailer.send_nudge, mailer.send_escalation,
+        store.load_playbook,
+        store.record_signup,
+        store.record_step,
+        store.mark_dormant,
+        store.mark_returned,
+        mailer.send_welcome,
+        mailer.send_sign_in_link,
+        mailer.send_nudge,
+        mailer.send_escalation,
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated
 
 from fastapi import APIRouter, Request, status
@@ -24,7 +25,9 @@ Public = Annotated[None, PUBLIC]
 
 @router.get("/signup", response_class=HTMLResponse)
 async def signup_page(request: Request, session: SessionDep, _: Public) -> HTMLResponse:
-    return render(request, "auth/signup.html", {"chapters": await members.chapters(session), "form": {}, "errors": {}})
+    return render(
+        request, "auth/signup.html", {"chapters": await members.chapters(session), "form": {}, "errors": {}}
+    )
 
 
 @router.post("/signup", response_class=HTMLResponse)
@@ -35,7 +38,9 @@ async def signup_form(
     try:
         member = await members.sign_up(session, temporal, settings, await read_form(request, SignupRequest))
     except ValidationError as exc:
-        return await _signup_again(request, session, form, field_errors(exc), status.HTTP_422_UNPROCESSABLE_CONTENT)
+        return await _signup_again(
+            request, session, form, field_errors(exc), status.HTTP_422_UNPROCESSABLE_CONTENT
+        )
     except InvalidField as exc:
         return await _signup_again(request, session, form, {exc.field: exc.message}, 422)
     except Conflict as exc:
@@ -67,7 +72,9 @@ async def signin_form(
         form = dict(await request.form())
         return render(request, "auth/signin.html", {"errors": field_errors(exc), "form": form}, 422)
     await _send_link(session, temporal, settings, body.email)
-    return render(request, "auth/check_email.html", {"email": body.email, "outbox_url": _outbox_url(settings)})
+    return render(
+        request, "auth/check_email.html", {"email": body.email, "outbox_url": _outbox_url(settings)}
+    )
 
 
 @router.post("/api/session/link", status_code=status.HTTP_202_ACCEPTED)
@@ -99,8 +106,16 @@ async def verify(
         return render(request, "auth/signin.html", {"errors": {"token": str(exc)}, "form": {}}, 400)
     member.sign_in_nonce += 1
     member.last_active_at = utcnow()
-    session.add(Event(at=utcnow(), actor_id=member.id, kind="member.signed_in", subject_type="member",
-                      subject_id=member.id, payload={}))
+    session.add(
+        Event(
+            at=utcnow(),
+            actor_id=member.id,
+            kind="member.signed_in",
+            subject_type="member",
+            subject_id=member.id,
+            payload={},
+        )
+    )
     await session.commit()
     request.session.clear()
     request.session["member_id"] = member.id
@@ -125,7 +140,7 @@ def _outbox_url(settings: SettingsDep) -> str | None:
 
 
 async def _signup_again(
-    request: Request, session: SessionDep, form: dict[str, object], errors: dict[str, str], code: int
+    request: Request, session: SessionDep, form: Mapping[str, object], errors: dict[str, str], code: int
 ) -> HTMLResponse:
     context = {"chapters": await members.chapters(session), "form": form, "errors": errors}
     return render(request, "auth/signup.html", context, status_code=code)

@@ -37,7 +37,11 @@ async def checklist_api(me: SignedIn, temporal: TemporalDep, settings: SettingsD
 
 @router.post("/journey/steps/{step_id}", response_class=HTMLResponse)
 async def complete_step_form(
-    request: Request, step_id: str, me: SignedIn, session: SessionDep, temporal: TemporalDep,
+    request: Request,
+    step_id: str,
+    me: SignedIn,
+    session: SessionDep,
+    temporal: TemporalDep,
     settings: SettingsDep,
 ) -> Response:
     errors: dict[str, str] = {}
@@ -45,7 +49,9 @@ async def complete_step_form(
     try:
         form = await read_form(request, StepForm)
         await members.check_step_form(session, form)
-        await journeys.complete_step(temporal, settings, me.id, StepCompletion(step_id, me.id, form=form.filled()))
+        await journeys.complete_step(
+            temporal, settings, me.id, StepCompletion(step_id, me.id, form=form.filled())
+        )
     except ValidationError as exc:
         errors = field_errors(exc)
     except InvalidField as exc:
@@ -54,20 +60,34 @@ async def complete_step_form(
         errors, code = {"step": str(exc)}, status.HTTP_409_CONFLICT
     if errors:
         context = await _context(me, session, temporal, settings)
-        return render(request, "journey/checklist.html", {**context, "errors": errors, "form": dict(await request.form())}, code)
+        return render(
+            request,
+            "journey/checklist.html",
+            {**context, "errors": errors, "form": dict(await request.form())},
+            code,
+        )
     return RedirectResponse("/journey", status_code=status.HTTP_303_SEE_OTHER)
 
 
 @router.post("/api/me/journey/steps/{step_id}", response_model=JourneyView)
 async def complete_step_api(
-    step_id: str, body: StepForm, me: SignedIn, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
+    step_id: str,
+    body: StepForm,
+    me: SignedIn,
+    session: SessionDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
 ) -> JourneyView:
     """Complete one of your steps; form steps take their fields in the body."""
     await members.check_step_form(session, body)
-    return await journeys.complete_step(temporal, settings, me.id, StepCompletion(step_id, me.id, form=body.filled()))
+    return await journeys.complete_step(
+        temporal, settings, me.id, StepCompletion(step_id, me.id, form=body.filled())
+    )
 
 
-async def _context(me: Member, session: SessionDep, temporal: TemporalDep, settings: SettingsDep) -> dict[str, object]:
+async def _context(
+    me: Member, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
+) -> dict[str, object]:
     return {
         "journey": await journeys.view(temporal, settings, me.id),
         "projects": await members.active_projects(session),

@@ -41,7 +41,11 @@ async def member_list_api(_: Organizer, session: SessionDep, filters: Filters) -
 
 @router.get("/members/{member_id}", response_class=HTMLResponse)
 async def member_detail(
-    request: Request, member_id: int, me: OrganizerOrSelf, session: SessionDep, temporal: TemporalDep,
+    request: Request,
+    member_id: int,
+    me: OrganizerOrSelf,
+    session: SessionDep,
+    temporal: TemporalDep,
     settings: SettingsDep,
 ) -> HTMLResponse:
     member = await members.get(session, member_id)
@@ -65,7 +69,12 @@ async def member_detail_api(member_id: int, _: OrganizerOrSelf, session: Session
 
 @router.post("/members/{member_id}/steps/{step_id}")
 async def approve_step_form(
-    member_id: int, step_id: str, me: Organizer, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
+    member_id: int,
+    step_id: str,
+    me: Organizer,
+    session: SessionDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
 ) -> Response:
     await _approve(member_id, step_id, me, session, temporal, settings)
     return RedirectResponse(f"/members/{member_id}", status_code=status.HTTP_303_SEE_OTHER)
@@ -73,14 +82,24 @@ async def approve_step_form(
 
 @router.post("/api/members/{member_id}/steps/{step_id}", response_model=JourneyView)
 async def approve_step_api(
-    member_id: int, step_id: str, me: Organizer, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
+    member_id: int,
+    step_id: str,
+    me: Organizer,
+    session: SessionDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
 ) -> JourneyView:
     """Approve a member's step that needs an organizer (for example, meeting them)."""
     return await _approve(member_id, step_id, me, session, temporal, settings)
 
 
 async def _approve(
-    member_id: int, step_id: str, me: Member, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
+    member_id: int,
+    step_id: str,
+    me: Member,
+    session: SessionDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
 ) -> JourneyView:
     await members.get(session, member_id)
     if member_id == me.id:

@@ -28,5 +28,7 @@ async def health(_: Annotated[None, PUBLIC]) -> dict[str, str]:
 
 
 @router.get("/policy", response_class=HTMLResponse)
-async def policy(request: Request, _: Annotated[Member, allow(ADMINS)], settings: SettingsDep) -> HTMLResponse:
+async def policy(
+    request: Request, _: Annotated[Member, allow(ADMINS)], settings: SettingsDep
+) -> HTMLResponse:
     return render(request, "policy.html", {"policy": settings.policy, "path": settings.policy_path})

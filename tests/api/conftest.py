@@ -38,14 +38,18 @@ class Site:
 
     async def sign_in_as(self, client: httpx.AsyncClient, member: Member) -> None:
         """Sign in the way a person does: open the emailed link, confirm it."""
-        token = sign_in.issue_token(self.settings.secret_key, sign_in.SignInClaim(member.id, member.sign_in_nonce))
+        token = sign_in.issue_token(
+            self.settings.secret_key, sign_in.SignInClaim(member.id, member.sign_in_nonce)
+        )
         page = await client.get("/signin/verify", params={"token": token})
         response = await client.post("/signin/verify", data={"token": token, "csrftoken": csrf(page)})
         assert response.status_code == 303, response.text
 
     async def member_with_journey(self, email: str, role: Role = Role.MEMBER, **kwargs: object) -> Member:
         async with self.client() as anonymous:
-            response = await anonymous.post("/api/members", json={"email": email, "display_name": email.split("@")[0], **kwargs})
+            response = await anonymous.post(
+                "/api/members", json={"email": email, "display_name": email.split("@")[0], **kwargs}
+            )
             assert response.status_code == 201, response.text
         member_id = response.json()["id"]
         await eventually(lambda: self.db.events(member_id, "mail.welcome_sent"))
@@ -82,4 +86,3 @@ async def site(
     async with worker, app.router.lifespan_context(app):
         site = Site(api_settings, api_db, outbox, time_skipping_env, app)
         yield site
-

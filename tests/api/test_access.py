@@ -60,7 +60,9 @@ def routes(site: Site) -> list[APIRoute]:
         if isinstance(route, APIRoute) and route.path not in FASTAPI_BUILT_INS:
             found.append(route)
         elif hasattr(route, "original_router"):  # FastAPI >= 0.160 keeps included routers whole
-            assert not route.include_context.prefix, "the walk below assumes routers are included without a prefix"
+            assert not route.include_context.prefix, (
+                "the walk below assumes routers are included without a prefix"
+            )
             pending.extend(route.original_router.routes)
     return sorted(found, key=lambda r: r.path == "/signout")  # signing out ends the walk's session
 
@@ -70,7 +72,9 @@ async def call(client: httpx.AsyncClient, route: APIRoute, member_id: int) -> ht
     method = sorted(route.methods)[0]
     if method == "GET":
         return await client.get(path)
-    return await client.request(method, path, json={}, headers={"x-csrftoken": client.cookies.get("csrftoken", "")})
+    return await client.request(
+        method, path, json={}, headers={"x-csrftoken": client.cookies.get("csrftoken", "")}
+    )
 
 
 async def test_every_route_declares_the_access_the_policy_table_gives_it(site: Site) -> None:
@@ -92,10 +96,14 @@ async def test_every_route_admits_exactly_the_roles_it_declares(site: Site) -> N
                 await site.sign_in_as(client, person)
             for route in routes(site):
                 allowed, or_self = declared_access(route)
-                for member_id, is_self in [(target.id, False)] + ([(person.id, True)] if or_self and person else []):
+                for member_id, is_self in [(target.id, False)] + (
+                    [(person.id, True)] if or_self and person else []
+                ):
                     response = await call(client, route, member_id)
                     where = f"{sorted(route.methods)[0]} {route.path} as {role} (self={is_self})"
-                    assert response.status_code < 500, f"{where}: {response.status_code} {response.text[:200]}"
+                    assert response.status_code < 500, (
+                        f"{where}: {response.status_code} {response.text[:200]}"
+                    )
                     if allowed == "public" or (role in allowed) or (is_self and person is not None):
                         assert response.status_code not in (401, 403), where
                     elif person is None:

@@ -15,14 +15,23 @@ async def test_signing_up_on_the_page_starts_a_journey_and_the_emailed_link_sign
     chapter = site.db.chapter("Detroit")
     async with site.client() as browser:
         page = await browser.get("/signup")
-        form = {"email": "Ada@Example.org", "display_name": "Ada", "chapter_id": str(chapter.id),
-                "reminders": "on", "csrftoken": csrf(page)}
+        form = {
+            "email": "Ada@Example.org",
+            "display_name": "Ada",
+            "chapter_id": str(chapter.id),
+            "reminders": "on",
+            "csrftoken": csrf(page),
+        }
         response = await browser.post("/signup", data=form)
         assert response.status_code == 201
         assert "Check your email" in response.text
 
         [member] = [site.db.get(Member, 1)]
-        assert (member.email, member.chapter_id, member.consents["reminders"]) == ("ada@example.org", chapter.id, True)
+        assert (member.email, member.chapter_id, member.consents["reminders"]) == (
+            "ada@example.org",
+            chapter.id,
+            True,
+        )
         [welcome] = await eventually(lambda: site.outbox.to("ada@example.org"))
         link = re.search(r"http\S+/signin/verify\?token=\S+", welcome.body)
         assert link is not None
@@ -40,7 +49,9 @@ async def test_signing_up_on_the_page_starts_a_journey_and_the_emailed_link_sign
         assert again.status_code == 400 and "already used" in again.text
 
 
-async def test_a_duplicate_signup_is_refused_with_409_and_leaves_one_member_and_one_journey(site: Site) -> None:
+async def test_a_duplicate_signup_is_refused_with_409_and_leaves_one_member_and_one_journey(
+    site: Site,
+) -> None:
     async with site.client() as client:
         first = await client.post("/api/members", json={"email": "dup@example.org", "display_name": "One"})
         second = await client.post("/api/members", json={"email": "DUP@example.org", "display_name": "Two"})
@@ -79,7 +90,9 @@ async def test_malformed_or_oversized_signups_are_refused_with_422_naming_the_fi
 async def test_the_signup_page_shows_the_problem_beside_the_field(site: Site) -> None:
     async with site.client() as browser:
         page = await browser.get("/signup")
-        response = await browser.post("/signup", data={"email": "nope", "display_name": "X", "csrftoken": csrf(page)})
+        response = await browser.post(
+            "/signup", data={"email": "nope", "display_name": "X", "csrftoken": csrf(page)}
+        )
 
     assert response.status_code == 422
     assert 'id="email-error"' in response.text
@@ -95,9 +108,13 @@ async def test_a_form_post_without_the_csrf_token_is_refused(site: Site) -> None
     assert site.db.count(Member) == 0
 
 
-async def test_asking_for_a_link_says_the_same_for_unknown_addresses_and_sends_only_to_members(site: Site) -> None:
+async def test_asking_for_a_link_says_the_same_for_unknown_addresses_and_sends_only_to_members(
+    site: Site,
+) -> None:
     member = await site.member_with_journey("known@example.org")
-    await site.env.sleep(timedelta(minutes=2))  # past the one-link-a-minute limit that follows the welcome email
+    await site.env.sleep(
+        timedelta(minutes=2)
+    )  # past the one-link-a-minute limit that follows the welcome email
     async with site.client() as client:
         known = await client.post("/api/session/link", json={"email": "known@example.org"})
         unknown = await client.post("/api/session/link", json={"email": "stranger@example.org"})
@@ -105,5 +122,7 @@ async def test_asking_for_a_link_says_the_same_for_unknown_addresses_and_sends_o
     assert known.status_code == unknown.status_code == 202
     assert known.json() == unknown.json()
     await eventually(lambda: site.db.events(member.id, "mail.sign_in_link_sent"))
-    assert [m.subject.split(" for ")[0] for m in site.outbox.to("known@example.org")][-1] == "Your sign-in link"
+    assert [m.subject.split(" for ")[0] for m in site.outbox.to("known@example.org")][
+        -1
+    ] == "Your sign-in link"
     assert site.outbox.to("stranger@example.org") == []

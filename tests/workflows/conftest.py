@@ -21,8 +21,10 @@ class Journeys:
 
     async def start(self, member_id: int, history_limit: int | None = None) -> WorkflowHandle:
         return await self.client.start_workflow(
-            MemberJourney.run, JourneyInput(member_id, history_limit=history_limit),
-            id=self.settings.journey_id(member_id), task_queue=self.settings.temporal_task_queue,
+            MemberJourney.run,
+            JourneyInput(member_id, history_limit=history_limit),
+            id=self.settings.journey_id(member_id),
+            task_queue=self.settings.temporal_task_queue,
         )
 
 

@@ -72,10 +72,19 @@ async def test_steps_complete_in_order_and_bad_completions_are_refused_without_a
     )
 
     assert view.status is Status.COMPLETE
-    assert [p.step_id for p in db.progress(me)] == ["code_of_conduct", "profile", "pick_project", "meet_organizer"]
+    assert [p.step_id for p in db.progress(me)] == [
+        "code_of_conduct",
+        "profile",
+        "pick_project",
+        "meet_organizer",
+    ]
     stored = db.get(Member, me)
     assert (stored.display_name, stored.time_zone, stored.skills, stored.project_id) == (
-        "Grace H.", "America/New_York", ["python", "sql"], project.id)
+        "Grace H.",
+        "America/New_York",
+        ["python", "sql"],
+        project.id,
+    )
     assert len(db.events(me, "journey.step_completed")) == 4
 
 
@@ -121,7 +130,10 @@ async def test_an_idle_member_is_nudged_escalated_then_marked_dormant_and_return
     assert (await handle.query(MemberJourney.view)).status is Status.DORMANT
 
     nudges = outbox.to("idle@example.org")
-    assert [m.subject.split(" with ")[0] for m in nudges[1:]] == ["Your next step", "Still there? Your next step"]
+    assert [m.subject.split(" with ")[0] for m in nudges[1:]] == [
+        "Your next step",
+        "Still there? Your next step",
+    ]
     assert "seems stuck" in outbox.to("org@example.org")[0].subject
 
     await handle.signal(MemberJourney.activity_seen, ActivitySeen("sign_in"))
@@ -130,7 +142,9 @@ async def test_an_idle_member_is_nudged_escalated_then_marked_dormant_and_return
     assert (await handle.query(MemberJourney.view)).status is Status.ACTIVE
 
 
-async def test_reminders_respect_a_member_who_declined_them(journeys: Journeys, db: Db, outbox: Outbox) -> None:
+async def test_reminders_respect_a_member_who_declined_them(
+    journeys: Journeys, db: Db, outbox: Outbox
+) -> None:
     member = db.member("quiet@example.org", reminders=False)
     await journeys.start(member.id)
     await eventually(lambda: db.events(member.id, "mail.welcome_sent"))
@@ -142,14 +156,18 @@ async def test_reminders_respect_a_member_who_declined_them(journeys: Journeys, 
     assert [m.subject for m in outbox.to("quiet@example.org")] == [outbox.to("quiet@example.org")[0].subject]
 
 
-async def test_the_journey_continues_as_new_with_its_state_when_history_grows(journeys: Journeys, db: Db) -> None:
+async def test_the_journey_continues_as_new_with_its_state_when_history_grows(
+    journeys: Journeys, db: Db
+) -> None:
     member = db.member("long@example.org")
     handle = await journeys.start(member.id, history_limit=20)
     first_run = (await handle.describe()).run_id
 
     await handle.execute_update(MemberJourney.complete_step, StepCompletion("code_of_conduct", member.id))
     profile = {"display_name": "L", "time_zone": "UTC", "skills": "docs"}
-    await handle.execute_update(MemberJourney.complete_step, StepCompletion("profile", member.id, form=profile))
+    await handle.execute_update(
+        MemberJourney.complete_step, StepCompletion("profile", member.id, form=profile)
+    )
 
     later = journeys.client.get_workflow_handle(handle.id)
     await eventually(lambda: True)
