@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from api.settings import Settings
-from domain.errors import NotFound
+from api.settings import Environment, Settings
+from domain import sign_in
+from domain.errors import ConfigError, NotFound
 from domain.roles import Role
 from models import Chapter, Community, Member, Project
 from models.base import make_engine, session_factory
@@ -32,6 +33,17 @@ def assign_role(settings: Settings, email: str, role: Role) -> None:
         if member is None:
             raise NotFound(f"No member has the email {email!r}; they must sign up first.")
         member.role = role
+
+
+def development_sign_in_link(settings: Settings, email: str) -> str:
+    if settings.environment == Environment.PRODUCTION:
+        raise ConfigError("sign-in links are printed only in development; in production members ask by email")
+    with _sessions(settings)() as session:
+        member = session.scalar(select(Member).where(Member.email == email.lower()))
+        if member is None:
+            raise NotFound(f"No member has the email {email!r}.")
+        claim = sign_in.SignInClaim(member.id, member.sign_in_nonce)
+    return f"{settings.base_url}/signin/verify?token={sign_in.issue_token(settings.secret_key, claim)}"
 
 
 def create_chapter(settings: Settings, name: str, organizer_emails: list[str]) -> None:

@@ -101,6 +101,14 @@ def set_role(email: str, role: Role) -> None:
     typer.echo(f"{email} is now {role.value}")
 
 
+@app.command("sign-in-link")
+def sign_in_link(email: str) -> None:
+    """Print a one-time sign-in link for a member (development only; in production they ask by email)."""
+    from api.admin import development_sign_in_link
+
+    typer.echo(development_sign_in_link(_settings(), email))
+
+
 @app.command("add-chapter")
 def add_chapter(
     name: str, organizer_email: Annotated[list[str] | None, typer.Option("--organizer")] = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
@@ -15,8 +15,9 @@ from domain.journey import CompletedBy, StepCompletion
 from domain.roles import Role
 from models import Chapter, Community, Member, Project, ProjectStatus
 from models.base import async_session_factory, make_async_engine
+from models.community import chapter_organizers
 
-DOMAIN = "demo.perennial.localhost"
+DOMAIN = "demo.example.org"
 CHAPTERS = ["Philadelphia", "Detroit", "Data for Democracy"]
 PROJECTS = [
     ("Spoke", ["MoveOnOrg/Spoke"], ["react", "node", "graphql"], ProjectStatus.ACTIVE),
@@ -49,8 +50,10 @@ async def seed(settings: Settings) -> None:
             await _join(session, temporal, settings, f"Organizer {c.name}", c.id, Role.ORGANIZER)
             for c in chapters
         ]
-        for chapter, organizer in zip(chapters, organizers, strict=True):
-            chapter.organizers = [organizer]
+        await session.execute(
+            insert(chapter_organizers),
+            [{"chapter_id": c.id, "member_id": o.id} for c, o in zip(chapters, organizers, strict=True)],
+        )
         projects = await _projects(session, chapters[0].community_id)
         await session.commit()
         for name, chapter_index, steps_done in PEOPLE:

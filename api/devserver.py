@@ -64,7 +64,8 @@ def run_all(settings: Settings, *, demo: bool) -> int:
             except subprocess.TimeoutExpired:
                 child.kill()
 
-    signal.signal(signal.SIGTERM, _interrupt)
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):  # SIGINT too: a background job inherits it ignored
+        signal.signal(stop_signal, _interrupt)
     try:
         start(
             temporal_binary(),
@@ -79,7 +80,7 @@ def run_all(settings: Settings, *, demo: bool) -> int:
             "--db-filename",
             "var/temporal.db",
             "--log-level",
-            "warn",
+            "error",
         )
         wait_for_port(host, int(port))
         perennial = (sys.executable, "-m", "api.cli")

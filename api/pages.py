@@ -18,7 +18,12 @@ def _when(value: datetime | None) -> str:
     return value.strftime("%a %d %b %Y, %H:%M UTC") if value else ""
 
 
+def _day(value: datetime | None) -> str:
+    return value.strftime("%d %b %Y") if value else ""
+
+
 templates.env.filters["when"] = _when
+templates.env.filters["day"] = _day
 
 
 def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:

@@ -28,6 +28,7 @@ async def member_list(request: Request, _: Organizer, session: SessionDep, filte
         "members": await members.list_(session, filters),
         "chapters": await members.chapters(session),
         "steps": request.app.state.settings.policy.playbook.steps,
+        "step_titles": {s.id: s.title for s in request.app.state.settings.policy.playbook.steps},
         "filters": filters,
     }
     return render(request, "members/list.html", context)
