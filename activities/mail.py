@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import smtplib
 from dataclasses import dataclass
 from datetime import datetime
@@ -76,7 +77,7 @@ class Mailer:
             if not member.consented_to("reminders"):
                 payload["skipped"] = "member did not consent to reminder emails"
             else:
-                self._deliver("nudge", [member.email], member=member, req=req)
+                self._deliver("nudge", [member.email], req.key, member=member, req=req)
             ledger.append(
                 session, key=req.key, kind="journey.nudged", subject_id=member.id, at=req.at, payload=payload
             )
@@ -92,6 +93,7 @@ class Mailer:
                 self._deliver(
                     "escalation",
                     [o.email for o in organizers],
+                    req.key,
                     member=member,
                     req=req,
                     member_url=f"{self._base_url}/members/{member.id}",
@@ -115,14 +117,14 @@ class Mailer:
                 return
             member = get_member(session, req.member_id)
             link = self._sign_in_url(member) if with_sign_in_link else None
-            self._deliver(template, [member.email], member=member, req=req, sign_in_url=link)
+            self._deliver(template, [member.email], req.key, member=member, req=req, sign_in_url=link)
             ledger.append(session, key=req.key, kind=kind, subject_id=member.id, at=req.at)
 
     def _sign_in_url(self, member: Member) -> str:
         token = sign_in.issue_token(self._secret, sign_in.SignInClaim(member.id, member.sign_in_nonce))
         return f"{self._base_url}/signin/verify?token={token}"
 
-    def _deliver(self, template: str, recipients: list[str], **context: Any) -> None:
+    def _deliver(self, template: str, recipients: list[str], key: str, **context: Any) -> None:
         rendered = self._templates.get_template(f"emails/{template}.txt").render(
             community=self._community, base_url=self._base_url, **context
         )
@@ -131,6 +133,9 @@ class Mailer:
         message["Subject"] = subject.removeprefix("Subject:").strip()
         message["From"] = self._smtp.sender
         message["To"] = ", ".join(recipients)
+        # A retry after a crash between sending and recording re-sends the *same* message; mail
+        # clients and our outbox recognise it by this id.
+        message["Message-ID"] = f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@perennial>"
         message.set_content(body.lstrip("\n"))
         with smtplib.SMTP(self._smtp.host, self._smtp.port, timeout=20) as client:
             if self._smtp.starttls:

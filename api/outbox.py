@@ -23,6 +23,7 @@ class StoredMessage:
     to: str
     date: str
     body: str
+    message_id: str
 
 
 class Outbox:
@@ -51,6 +52,7 @@ class Outbox:
                     str(msg["To"]),
                     str(msg["Date"] or ""),
                     body.get_content() if body else "",
+                    str(msg["Message-ID"] or ""),
                 )
             )
         return sorted(
