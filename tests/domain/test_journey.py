@@ -26,6 +26,7 @@ EXAMPLE = (Path(__file__).resolve().parents[2] / "community.example.toml").read_
 PLAYBOOK = parse_policy(EXAMPLE).playbook
 STEPS = ("code_of_conduct", "profile", "pick_project", "meet_organizer")
 SIGNED_UP = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
+ALL_FIRED = ("remind-3", "remind-7", "escalate", "dormant")
 PROFILE = {"display_name": "Grace H.", "time_zone": "America/New_York", "skills": "python, sql"}
 
 
@@ -40,12 +41,7 @@ def journey(
     """A member who completed `done` in order, one step on each day after signing up."""
     completed = {step_id: SIGNED_UP + timedelta(days=n, hours=n) for n, step_id in enumerate(done, 1)}
     last = max(completed.values(), default=SIGNED_UP)
-    return JourneyState(
-        7, playbook, SIGNED_UP, last, completed, list(fired), dormant, activity_count=len(done)
-    )
-
-
-# refusal
+    return JourneyState(7, playbook, SIGNED_UP, last, completed, list(fired), dormant, len(done))
 
 
 @pytest.mark.parametrize(("done", "step_id"), [((), "nope"), (STEPS, "signup"), ((), "Profile")])
@@ -82,40 +78,28 @@ def test_a_step_already_complete_is_refused(done: tuple[str, ...], step_id: str)
     assert reason == f"Step '{step_id}' is already complete."
 
 
-@pytest.mark.parametrize(
-    ("by", "reason"),
-    [
-        (
-            CompletedBy.SELF,
-            "Step 'meet_organizer' needs an organizer's approval; a member cannot complete it.",
-        ),
-        (
-            CompletedBy.SYSTEM,
-            "Step 'meet_organizer' needs an organizer's approval; a member cannot complete it.",
-        ),
-        (CompletedBy.ORGANIZER, None),
-    ],
-)
-def test_an_approval_step_is_completed_only_by_an_organizer(by: CompletedBy, reason: str | None) -> None:
-    state = journey(*STEPS[:3])
-
-    assert refusal(state, StepCompletion("meet_organizer", 1, by)) == reason
+APPROVAL = "Step 'meet_organizer' needs an organizer's approval; a member cannot complete it."
+AUTOMATIC = "Step 'code_of_conduct' is checked automatically when the activity is seen."
+ACTIVITY_CHECKED = playbook_with('kind = "self-attested"', 'kind = "activity-checked"')
 
 
 @pytest.mark.parametrize(
-    ("by", "reason"),
+    ("playbook", "done", "step_id", "by", "reason"),
     [
-        (CompletedBy.SELF, "Step 'code_of_conduct' is checked automatically when the activity is seen."),
-        (CompletedBy.ORGANIZER, "Step 'code_of_conduct' is checked automatically when the activity is seen."),
-        (CompletedBy.SYSTEM, None),
+        (PLAYBOOK, STEPS[:3], "meet_organizer", CompletedBy.SELF, APPROVAL),
+        (PLAYBOOK, STEPS[:3], "meet_organizer", CompletedBy.SYSTEM, APPROVAL),
+        (PLAYBOOK, STEPS[:3], "meet_organizer", CompletedBy.ORGANIZER, None),
+        (ACTIVITY_CHECKED, (), "code_of_conduct", CompletedBy.SELF, AUTOMATIC),
+        (ACTIVITY_CHECKED, (), "code_of_conduct", CompletedBy.ORGANIZER, AUTOMATIC),
+        (ACTIVITY_CHECKED, (), "code_of_conduct", CompletedBy.SYSTEM, None),
     ],
 )
-def test_an_activity_checked_step_is_completed_only_by_the_system(
-    by: CompletedBy, reason: str | None
+def test_approval_steps_need_an_organizer_and_activity_checked_steps_the_system(
+    playbook: Playbook, done: tuple[str, ...], step_id: str, by: CompletedBy, reason: str | None
 ) -> None:
-    playbook = playbook_with('kind = "self-attested"', 'kind = "activity-checked"')
+    state = journey(*done, playbook=playbook)
 
-    assert refusal(journey(playbook=playbook), StepCompletion("code_of_conduct", 7, by)) == reason
+    assert refusal(state, StepCompletion(step_id, 1, by)) == reason
 
 
 @pytest.mark.parametrize("by", list(CompletedBy))
@@ -143,9 +127,6 @@ def test_a_step_without_a_form_refuses_form_fields() -> None:
     reason = refusal(journey(), StepCompletion("code_of_conduct", 7, form={"skills": "go"}))
 
     assert reason == "Step 'code_of_conduct' does not take these fields: skills."
-
-
-# next_idle_action
 
 
 @pytest.mark.parametrize(
@@ -179,7 +160,7 @@ def test_the_reminders_follow_the_current_steps_reminder_days() -> None:
     playbook = playbook_with("due_after_days = 14\nreminder_days = [3, 7]", "reminder_days = [1, 4, 9]")
     state = journey(*STEPS[:3], playbook=playbook)
 
-    names = []
+    names: list[tuple[str, timedelta]] = []
     while (action := next_idle_action(state)) is not None and len(names) < 10:
         names.append((action.name, action.at - state.last_activity_at))
         state.fired.append(action.name)
@@ -205,11 +186,11 @@ def test_a_member_who_finished_gets_no_reminders_but_can_still_go_dormant(fired:
 @pytest.mark.parametrize(
     ("done", "fired", "dormant"),
     [
-        (STEPS[:1], ("remind-3", "remind-7", "escalate", "dormant"), True),
+        (STEPS[:1], ALL_FIRED, True),
         (STEPS[:1], (), True),
         (STEPS, (), True),
         (STEPS, ("dormant",), False),
-        (STEPS[:2], ("remind-3", "remind-7", "escalate", "dormant"), False),
+        (STEPS[:2], ALL_FIRED, False),
     ],
 )
 def test_nothing_more_happens_to_a_dormant_member_or_once_every_action_fired(
@@ -218,11 +199,8 @@ def test_nothing_more_happens_to_a_dormant_member_or_once_every_action_fired(
     assert next_idle_action(journey(*done, fired=fired, dormant=dormant)) is None
 
 
-# touch and record_completion
-
-
 def test_activity_clears_the_fired_actions_and_restarts_the_idle_clock() -> None:
-    state = journey("code_of_conduct", fired=("remind-3", "remind-7", "escalate"))
+    state = journey("code_of_conduct", fired=ALL_FIRED[:3])
     seen = SIGNED_UP + timedelta(days=12)
 
     assert touch(state, seen) is False
@@ -241,7 +219,7 @@ def test_activity_reported_late_does_not_move_the_idle_clock_back() -> None:
 
 
 def test_activity_brings_a_dormant_member_back_only_once() -> None:
-    state = journey("code_of_conduct", fired=("remind-3", "remind-7", "escalate", "dormant"), dormant=True)
+    state = journey("code_of_conduct", fired=ALL_FIRED, dormant=True)
     back = SIGNED_UP + timedelta(days=40)
 
     assert touch(state, back) is True
@@ -258,9 +236,6 @@ def test_recording_a_completion_marks_the_step_and_counts_as_activity() -> None:
     assert state.completed["profile"] == at
     assert list(state.completed) == ["code_of_conduct", "profile"]
     assert (state.last_activity_at, state.fired, state.dormant, state.activity_count) == (at, [], False, 2)
-
-
-# view
 
 
 def test_a_new_member_sees_the_first_step_next_due_from_signup() -> None:
@@ -283,29 +258,19 @@ def test_a_new_member_sees_the_first_step_next_due_from_signup() -> None:
 
 def test_the_next_step_is_due_from_when_the_previous_step_was_completed() -> None:
     state = journey("code_of_conduct", "profile")
-    profile_done = SIGNED_UP + timedelta(days=2, hours=2)
+    coc_done, profile_done = SIGNED_UP + timedelta(days=1, hours=1), SIGNED_UP + timedelta(days=2, hours=2)
 
     shown = view(state)
 
     assert [s.status for s in shown.steps] == ["done", "done", "next", "upcoming"]
-    assert [s.completed_at for s in shown.steps] == [
-        SIGNED_UP + timedelta(days=1, hours=1),
-        profile_done,
-        None,
-        None,
-    ]
+    assert [s.completed_at for s in shown.steps] == [coc_done, profile_done, None, None]
     assert [s.due_at for s in shown.steps] == [None, None, profile_done + timedelta(days=7), None]
     assert (shown.status, shown.next_step_id) == (Status.ACTIVE, "pick_project")
 
 
 @pytest.mark.parametrize(
     ("fired", "days"),
-    [
-        ((), 3),
-        (("remind-3",), 7),
-        (("remind-3", "remind-7"), None),
-        (("remind-3", "remind-7", "escalate"), None),
-    ],
+    [((), 3), (ALL_FIRED[:1], 7), (ALL_FIRED[:2], None), (ALL_FIRED[:3], None)],
 )
 def test_the_next_reminder_is_shown_only_while_a_reminder_is_the_next_idle_action(
     fired: tuple[str, ...], days: int | None
@@ -328,6 +293,6 @@ def test_a_member_who_finished_every_step_is_complete_with_nothing_due() -> None
 def test_a_dormant_member_is_shown_dormant_whatever_is_left(
     done: tuple[str, ...], next_step: str | None
 ) -> None:
-    shown = view(journey(*done, fired=("remind-3", "remind-7", "escalate", "dormant"), dormant=True))
+    shown = view(journey(*done, fired=ALL_FIRED, dormant=True))
 
     assert (shown.status, shown.next_step_id, shown.next_reminder_at) == (Status.DORMANT, next_step, None)

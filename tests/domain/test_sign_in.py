@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import pytest
 from itsdangerous import TimestampSigner
@@ -56,7 +57,7 @@ def test_a_token_whose_claim_was_swapped_is_not_valid() -> None:
         pytest.param(lambda t: "", id="empty"),
     ],
 )
-def test_a_damaged_token_is_not_valid(damage) -> None:  # type: ignore[no-untyped-def]
+def test_a_damaged_token_is_not_valid(damage: Callable[[str], str]) -> None:
     token = issue_token(SECRET, SignInClaim(1, 0))
 
     with pytest.raises(Rejected, match="not valid"):
