@@ -1,0 +1,97 @@
+"""Record MemberJourney histories at early and late stages for the replay test (`make histories`).
+
+Run it after a deliberate change to the workflow's history shape (behind `workflow.patched`), and
+commit the new files beside the old ones: old histories must keep replaying.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+from temporalio.client import WorkflowHandle
+from temporalio.testing import WorkflowEnvironment
+
+from api.outbox import Outbox, start_sink
+from api.temporal import data_converter
+from api.worker import build_worker
+from domain.journey import CompletedBy, StepCompletion
+from domain.roles import Role
+from models import Member, MemberStatus
+from models.migrate import upgrade
+from tests.conftest import binary, free_port, make_settings
+from tests.factories import Db, eventually
+from workflows.member_journey import ActivitySeen, JourneyInput, MemberJourney
+
+HISTORIES = Path(__file__).parent / "histories"
+
+
+async def record() -> None:
+    workdir = Path(tempfile.mkdtemp())
+    url = f"sqlite:///{workdir / 'histories.db'}"
+    upgrade(url)
+    port = free_port()
+    sink = start_sink(Outbox(workdir / "outbox"), port=port)
+    settings = make_settings(url, port, workflow_id_prefix="history-")
+    db = Db(url)
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=binary("temporal-test-server"), data_converter=data_converter(settings)
+    )
+    try:
+        async with build_worker(env.client, settings):
+            organizer = db.member("organizer@example.org", role=Role.ORGANIZER)
+            project = db.project("spoke")
+
+            async def start(email: str, limit: int | None = None) -> tuple[Member, WorkflowHandle]:
+                member = db.member(email)
+                handle = await env.client.start_workflow(
+                    MemberJourney.run, JourneyInput(member.id, history_limit=limit),
+                    id=settings.journey_id(member.id), task_queue=settings.temporal_task_queue,
+                )
+                await eventually(lambda: db.events(member.id, "mail.welcome_sent"))
+                return member, handle
+
+            early, handle = await start("early@example.org")
+            await handle.execute_update(MemberJourney.complete_step, StepCompletion("code_of_conduct", early.id))
+            await save(handle, "early-first-step")
+
+            late, handle = await start("late@example.org")
+            await env.sleep(timedelta(days=31))
+            await eventually(lambda: db.get(Member, late.id).status == MemberStatus.DORMANT)
+            await handle.signal(MemberJourney.activity_seen, ActivitySeen("sign_in"))
+            for step, form, by, actor in [
+                ("code_of_conduct", {}, CompletedBy.SELF, late.id),
+                ("profile", {"display_name": "Late", "time_zone": "UTC", "skills": "go"}, CompletedBy.SELF, late.id),
+                ("pick_project", {"project_id": str(project.id)}, CompletedBy.SELF, late.id),
+                ("meet_organizer", {}, CompletedBy.ORGANIZER, organizer.id),
+            ]:
+                await handle.execute_update(MemberJourney.complete_step, StepCompletion(step, actor, by, form))
+            await save(handle, "late-nudged-escalated-dormant-returned-complete")
+
+            renewed, handle = await start("renewed@example.org", limit=25)
+            await handle.execute_update(MemberJourney.complete_step, StepCompletion("code_of_conduct", renewed.id))
+            await env.sleep(timedelta(days=4))
+            await handle.execute_update(
+                MemberJourney.complete_step,
+                StepCompletion("profile", renewed.id, form={"display_name": "R", "time_zone": "UTC", "skills": "x"}),
+            )
+            await save(env.client.get_workflow_handle(handle.id, run_id=handle.first_execution_run_id),
+                       "continued-as-new-first-run")
+            await save(env.client.get_workflow_handle(handle.id), "continued-as-new-second-run")
+    finally:
+        await env.shutdown()
+        sink.stop()
+        db.close()
+
+
+async def save(handle: WorkflowHandle, name: str) -> None:
+    history = await handle.fetch_history()
+    HISTORIES.mkdir(exist_ok=True)
+    (HISTORIES / f"member-journey-{name}.json").write_text(history.to_json())
+    print(f"saved {name}: {len(history.events)} events")
+
+
+if __name__ == "__main__":
+    asyncio.run(record())

@@ -1,0 +1,37 @@
+"""Saved histories from early and late journeys must replay against today's workflow code.
+
+A failure here means a change would break journeys already running: put it behind
+`workflow.patched(...)`, then record new histories with `make histories` and keep the old ones.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from temporalio.client import WorkflowHistory
+from temporalio.worker import Replayer
+
+from api.temporal import data_converter
+from tests.conftest import make_settings
+from workflows.registry import WORKFLOWS
+
+HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
+
+
+def load(path: Path) -> WorkflowHistory:
+    return WorkflowHistory.from_json(path.stem, path.read_text())
+
+
+def test_histories_cover_early_and_late_stages() -> None:
+    kinds = {path.stem: {event.WhichOneof("attributes") for event in load(path).events} for path in HISTORIES}
+    assert any("timer_fired_event_attributes" in k for k in kinds.values()), "no history where an idle timer fired"
+    assert any("workflow_execution_continued_as_new_event_attributes" in k for k in kinds.values())
+    assert any("workflow_execution_update_completed_event_attributes" in k for k in kinds.values())
+    assert any(name.startswith("member-journey-late") for name in kinds)
+
+
+@pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
+async def test_saved_history_replays_without_nondeterminism(path: Path) -> None:
+    replayer = Replayer(workflows=list(WORKFLOWS), data_converter=data_converter(make_settings("sqlite://", 0)))
+    await replayer.replay_workflow(load(path))
