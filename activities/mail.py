@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import smtplib
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
@@ -15,20 +14,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
 
 from activities import ledger
+from activities.smtp import SmtpTransport
 from activities.store import get_member
 from domain import sign_in
 from domain.roles import Role
 from models import Chapter, Member
-
-
-@dataclass(frozen=True)
-class SmtpServer:
-    host: str
-    port: int
-    sender: str
-    username: str | None = None
-    password: str | None = None
-    starttls: bool = False
 
 
 @dataclass(frozen=True)
@@ -45,7 +35,7 @@ class Mailer:
     def __init__(
         self,
         sessions: sessionmaker[Session],
-        smtp: SmtpServer,
+        smtp: SmtpTransport,
         templates: Environment,
         *,
         base_url: str,
@@ -131,18 +121,13 @@ class Mailer:
         subject, _, body = rendered.partition("\n")
         message = EmailMessage()
         message["Subject"] = subject.removeprefix("Subject:").strip()
-        message["From"] = self._smtp.sender
+        message["From"] = self._smtp.server.sender
         message["To"] = ", ".join(recipients)
         # A retry after a crash between sending and recording re-sends the *same* message; mail
         # clients and our outbox recognise it by this id.
         message["Message-ID"] = f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@perennial>"
         message.set_content(body.lstrip("\n"))
-        with smtplib.SMTP(self._smtp.host, self._smtp.port, timeout=20) as client:
-            if self._smtp.starttls:
-                client.starttls()
-            if self._smtp.username and self._smtp.password:
-                client.login(self._smtp.username, self._smtp.password)
-            client.send_message(message)
+        self._smtp.send(message)
 
 
 def _organizers_for(session: Session, member: Member) -> list[Member]:

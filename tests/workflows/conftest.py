@@ -9,8 +9,9 @@ from temporalio.testing import WorkflowEnvironment
 
 from api.settings import Settings
 from api.worker import build_worker
+from domain.journey import JourneyInput
 from tests.factories import Db
-from workflows.member_journey import JourneyInput, MemberJourney
+from workflows.member_journey import MemberJourney
 
 
 @dataclass

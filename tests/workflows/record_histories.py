@@ -17,13 +17,13 @@ from temporalio.testing import WorkflowEnvironment
 from api.outbox import Outbox, start_sink
 from api.temporal import data_converter
 from api.worker import build_worker
-from domain.journey import CompletedBy, StepCompletion
+from domain.journey import ActivitySeen, CompletedBy, JourneyInput, StepCompletion
 from domain.roles import Role
 from models import Member, MemberStatus
 from models.migrate import upgrade
 from tests.conftest import binary, free_port, make_settings
 from tests.factories import Db, eventually
-from workflows.member_journey import ActivitySeen, JourneyInput, MemberJourney
+from workflows.member_journey import MemberJourney
 
 HISTORIES = Path(__file__).parent / "histories"
 
@@ -47,14 +47,18 @@ async def record() -> None:
             async def start(email: str, limit: int | None = None) -> tuple[Member, WorkflowHandle]:
                 member = db.member(email)
                 handle = await env.client.start_workflow(
-                    MemberJourney.run, JourneyInput(member.id, history_limit=limit),
-                    id=settings.journey_id(member.id), task_queue=settings.temporal_task_queue,
+                    MemberJourney.run,
+                    JourneyInput(member.id, history_limit=limit),
+                    id=settings.journey_id(member.id),
+                    task_queue=settings.temporal_task_queue,
                 )
                 await eventually(lambda: db.events(member.id, "mail.welcome_sent"))
                 return member, handle
 
             early, handle = await start("early@example.org")
-            await handle.execute_update(MemberJourney.complete_step, StepCompletion("code_of_conduct", early.id))
+            await handle.execute_update(
+                MemberJourney.complete_step, StepCompletion("code_of_conduct", early.id)
+            )
             await save(handle, "early-first-step")
 
             late, handle = await start("late@example.org")
@@ -63,22 +67,35 @@ async def record() -> None:
             await handle.signal(MemberJourney.activity_seen, ActivitySeen("sign_in"))
             for step, form, by, actor in [
                 ("code_of_conduct", {}, CompletedBy.SELF, late.id),
-                ("profile", {"display_name": "Late", "time_zone": "UTC", "skills": "go"}, CompletedBy.SELF, late.id),
+                (
+                    "profile",
+                    {"display_name": "Late", "time_zone": "UTC", "skills": "go"},
+                    CompletedBy.SELF,
+                    late.id,
+                ),
                 ("pick_project", {"project_id": str(project.id)}, CompletedBy.SELF, late.id),
                 ("meet_organizer", {}, CompletedBy.ORGANIZER, organizer.id),
             ]:
-                await handle.execute_update(MemberJourney.complete_step, StepCompletion(step, actor, by, form))
+                await handle.execute_update(
+                    MemberJourney.complete_step, StepCompletion(step, actor, by, form)
+                )
             await save(handle, "late-nudged-escalated-dormant-returned-complete")
 
             renewed, handle = await start("renewed@example.org", limit=25)
-            await handle.execute_update(MemberJourney.complete_step, StepCompletion("code_of_conduct", renewed.id))
+            await handle.execute_update(
+                MemberJourney.complete_step, StepCompletion("code_of_conduct", renewed.id)
+            )
             await env.sleep(timedelta(days=4))
             await handle.execute_update(
                 MemberJourney.complete_step,
-                StepCompletion("profile", renewed.id, form={"display_name": "R", "time_zone": "UTC", "skills": "x"}),
+                StepCompletion(
+                    "profile", renewed.id, form={"display_name": "R", "time_zone": "UTC", "skills": "x"}
+                ),
             )
-            await save(env.client.get_workflow_handle(handle.id, run_id=handle.first_execution_run_id),
-                       "continued-as-new-first-run")
+            await save(
+                env.client.get_workflow_handle(handle.id, run_id=handle.first_execution_run_id),
+                "continued-as-new-first-run",
+            )
             await save(env.client.get_workflow_handle(handle.id), "continued-as-new-second-run")
     finally:
         await env.shutdown()

@@ -7,12 +7,12 @@ import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
 from api.outbox import Outbox
-from domain.journey import CompletedBy, Status, StepCompletion
+from domain.journey import ActivitySeen, CompletedBy, Status, StepCompletion
 from domain.roles import Role
 from models import Member, MemberStatus
 from tests.factories import Db, eventually
 from tests.workflows.conftest import Journeys
-from workflows.member_journey import ActivitySeen, MemberJourney
+from workflows.member_journey import MemberJourney
 
 
 async def test_signup_records_the_first_step_and_sends_a_welcome_with_a_sign_in_link(

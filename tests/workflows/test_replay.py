@@ -25,7 +25,9 @@ def load(path: Path) -> WorkflowHistory:
 
 def test_histories_cover_early_and_late_stages() -> None:
     kinds = {path.stem: {event.WhichOneof("attributes") for event in load(path).events} for path in HISTORIES}
-    assert any("timer_fired_event_attributes" in k for k in kinds.values()), "no history where an idle timer fired"
+    assert any("timer_fired_event_attributes" in k for k in kinds.values()), (
+        "no history where an idle timer fired"
+    )
     assert any("workflow_execution_continued_as_new_event_attributes" in k for k in kinds.values())
     assert any("workflow_execution_update_completed_event_attributes" in k for k in kinds.values())
     assert any(name.startswith("member-journey-late") for name in kinds)
@@ -33,5 +35,7 @@ def test_histories_cover_early_and_late_stages() -> None:
 
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
 async def test_saved_history_replays_without_nondeterminism(path: Path) -> None:
-    replayer = Replayer(workflows=list(WORKFLOWS), data_converter=data_converter(make_settings("sqlite://", 0)))
+    replayer = Replayer(
+        workflows=list(WORKFLOWS), data_converter=data_converter(make_settings("sqlite://", 0))
+    )
     await replayer.replay_workflow(load(path))
