@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
-from datetime import datetime
 from email.message import EmailMessage
 from typing import Any
 
@@ -14,21 +12,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
 
 from activities import ledger
+from activities.contracts import MailRequest
 from activities.smtp import SmtpTransport
 from activities.store import get_member
 from domain import sign_in
 from domain.roles import Role
 from models import Chapter, Member
-
-
-@dataclass(frozen=True)
-class MailRequest:
-    member_id: int
-    at: datetime
-    key: str
-    step_id: str | None = None
-    nth: int = 0
-    idle_days: int = 0
 
 
 class Mailer:

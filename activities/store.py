@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -11,37 +9,11 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities import ledger
+from activities.contracts import RecordSignup, RecordStatus, RecordStep
 from domain.policy import CommunityPolicy, Playbook, ProfileField
 from models import Chapter, Member, MemberStatus, Project, StepProgress
 
 _Record = TypeVar("_Record", Chapter, Project)
-
-
-@dataclass(frozen=True)
-class RecordSignup:
-    member_id: int
-    at: datetime
-    key: str
-
-
-@dataclass(frozen=True)
-class RecordStep:
-    member_id: int
-    step_id: str
-    actor_id: int
-    by: str
-    at: datetime
-    key: str
-    next_step_id: str | None
-    form: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class RecordStatus:
-    member_id: int
-    at: datetime
-    key: str
-    idle_days: int = 0
 
 
 class JourneyStore:

@@ -54,7 +54,9 @@ class Step(_Frozen):
         if self.kind is not StepKind.FORM and self.form:
             raise ValueError(f"step '{self.id}' has 'form' fields but kind '{self.kind}'; use kind 'form'")
         if list(self.reminder_days) != sorted(set(self.reminder_days)):
-            raise ValueError(f"step '{self.id}': reminder_days must be strictly increasing")
+            raise ValueError(
+                f"step '{self.id}': reminder_days {list(self.reminder_days)} must be strictly increasing"
+            )
         return self
 
 
@@ -92,7 +94,10 @@ class Playbook(_Frozen):
                     f"escalate_after_days ({self.idle.escalate_after_days})"
                 )
         if self.idle.escalate_after_days >= self.idle.dormant_after_days:
-            raise ValueError("idle.escalate_after_days must be less than idle.dormant_after_days")
+            raise ValueError(
+                f"idle.escalate_after_days ({self.idle.escalate_after_days}) must be less than "
+                f"idle.dormant_after_days ({self.idle.dormant_after_days})"
+            )
         return self
 
     def step(self, step_id: str) -> Step | None:
@@ -121,16 +126,24 @@ def load_policy(path: Path) -> CommunityPolicy:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise PolicyError(f"policy file '{path}' cannot be read: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise PolicyError(
+            f"policy file '{path}' is not UTF-8 text (byte {exc.start}); save it as UTF-8"
+        ) from exc
     return parse_policy(text, source=str(path))
 
 
 def _explain(exc: ValidationError, raw: object) -> str:
     lines = []
     for error in exc.errors():
-        field = ".".join(_label(raw, error["loc"]))
+        field = ".".join(_label(raw, error["loc"])) or "(top level)"
         value = error.get("input")
+        if error["type"] == "value_error" and isinstance(value, dict | list):
+            # A rule across several fields: its message names them and their values.
+            lines.append(f"  - {field}: {error['msg'].removeprefix('Value error, ')}")
+            continue
         shown = "(missing)" if error["type"] == "missing" else repr(value)
-        lines.append(f"  - {field or '(top level)'} = {shown}: {error['msg']}")
+        lines.append(f"  - {field} = {shown}: {error['msg']}")
     return "\n".join(lines)
 
 

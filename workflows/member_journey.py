@@ -11,8 +11,8 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.mail import Mailer, MailRequest
-    from activities.store import JourneyStore, RecordSignup, RecordStatus, RecordStep
+    from activities import contracts
+    from activities.contracts import MailRequest, RecordSignup, RecordStatus, RecordStep
     from domain import journey
     from domain.journey import (
         ActivitySeen,
@@ -90,8 +90,8 @@ class MemberJourney:
         self._last_link_at = now
         self.state.sign_in_links_sent += 1
         key = f"{workflow.info().workflow_id}/sign-in/{self.state.sign_in_links_sent}"
-        await workflow.execute_activity_method(
-            Mailer.send_sign_in_link,
+        await workflow.execute_activity(
+            contracts.send_sign_in_link,
             MailRequest(self.state.member_id, now, key),
             start_to_close_timeout=MAIL_SEND,
         )
@@ -110,8 +110,8 @@ class MemberJourney:
         async with self._lock:
             now, wf_id = workflow.now(), workflow.info().workflow_id
             # Local: a short database write in the worker itself, no round trip through the server.
-            playbook = await workflow.execute_local_activity_method(
-                JourneyStore.start_journey,
+            playbook = await workflow.execute_local_activity(
+                contracts.start_journey,
                 RecordSignup(member_id, now, f"{wf_id}/signup"),
                 start_to_close_timeout=DATABASE_WRITE,
             )
@@ -119,8 +119,8 @@ class MemberJourney:
                 member_id, journey.shared(playbook), signed_up_at=now, last_activity_at=now
             )
             self._last_link_at = now
-            await workflow.execute_local_activity_method(
-                Mailer.send_welcome,
+            await workflow.execute_local_activity(
+                contracts.send_welcome,
                 MailRequest(member_id, now, f"{wf_id}/welcome"),
                 start_to_close_timeout=MAIL_SEND,
             )
@@ -151,16 +151,16 @@ class MemberJourney:
             if action.kind is IdleActionKind.REMIND:
                 step = state.playbook.step(action.step_id or "")
                 nth = 1 + (step.reminder_days.index(int(action.name.split("-")[1])) if step else 0)
-                await workflow.execute_activity_method(
-                    Mailer.send_nudge, replace(request, nth=nth), start_to_close_timeout=MAIL_SEND
+                await workflow.execute_activity(
+                    contracts.send_nudge, replace(request, nth=nth), start_to_close_timeout=MAIL_SEND
                 )
             elif action.kind is IdleActionKind.ESCALATE:
-                await workflow.execute_activity_method(
-                    Mailer.send_escalation, request, start_to_close_timeout=MAIL_SEND
+                await workflow.execute_activity(
+                    contracts.send_escalation, request, start_to_close_timeout=MAIL_SEND
                 )
             else:
-                await workflow.execute_activity_method(
-                    JourneyStore.mark_dormant,
+                await workflow.execute_activity(
+                    contracts.mark_dormant,
                     RecordStatus(state.member_id, now, key, idle_days),
                     start_to_close_timeout=DATABASE_WRITE,
                 )
@@ -174,8 +174,8 @@ class MemberJourney:
         ]
         key = f"{workflow.info().workflow_id}/step/{completion.step_id}"
         try:
-            await workflow.execute_activity_method(
-                JourneyStore.record_step,
+            await workflow.execute_activity(
+                contracts.record_step,
                 RecordStep(
                     state.member_id,
                     completion.step_id,
@@ -199,8 +199,8 @@ class MemberJourney:
         if not returned:
             return
         key = f"{workflow.info().workflow_id}/returned/{self.state.activity_count}"
-        await workflow.execute_activity_method(
-            JourneyStore.mark_returned,
+        await workflow.execute_activity(
+            contracts.mark_returned,
             RecordStatus(self.state.member_id, now, key),
             start_to_close_timeout=DATABASE_WRITE,
         )

@@ -131,22 +131,21 @@ def test_a_minimal_policy_gets_the_default_kind_due_days_reminders_and_idle_rule
         ),
         pytest.param(
             edited(('id = "pick_project"', 'id = "profile"')),
-            ["  - playbook = {", "step ids must be unique; repeated: profile"],
+            ["  - playbook: step ids must be unique; repeated: profile"],
             id="duplicate-step-ids",
         ),
         pytest.param(
             edited(('form = ["project_id"]\n', "")),
             [
-                "playbook.steps[2 'pick_project'] = {'id': 'pick_project'",
-                "step 'pick_project' is a form step: list the fields it collects in 'form'",
+                "  - playbook.steps[2 'pick_project']: step 'pick_project' is a form step: "
+                "list the fields it collects in 'form'",
             ],
             id="form-step-without-fields",
         ),
         pytest.param(
             edited(('kind = "approval"', 'kind = "approval"\nform = ["skills"]')),
             [
-                "playbook.steps[3 'meet_organizer'] = {'id': 'meet_organizer'",
-                "'form': ['skills']",
+                "  - playbook.steps[3 'meet_organizer']: "
                 "step 'meet_organizer' has 'form' fields but kind 'approval'; use kind 'form'",
             ],
             id="form-fields-on-an-approval-step",
@@ -156,9 +155,8 @@ def test_a_minimal_policy_gets_the_default_kind_due_days_reminders_and_idle_rule
                 ("due_after_days = 3\nreminder_days = [3, 7]", "due_after_days = 3\nreminder_days = [7, 3]")
             ),
             [
-                "playbook.steps[0 'code_of_conduct'] = {",
-                "'reminder_days': [7, 3]",
-                "step 'code_of_conduct': reminder_days must be strictly increasing",
+                "  - playbook.steps[0 'code_of_conduct']: "
+                "step 'code_of_conduct': reminder_days [7, 3] must be strictly increasing",
             ],
             id="reminder-days-decreasing",
         ),
@@ -166,7 +164,7 @@ def test_a_minimal_policy_gets_the_default_kind_due_days_reminders_and_idle_rule
             edited(
                 ("due_after_days = 3\nreminder_days = [3, 7]", "due_after_days = 3\nreminder_days = [3, 3]")
             ),
-            ["'reminder_days': [3, 3]", "step 'code_of_conduct': reminder_days must be strictly increasing"],
+            ["step 'code_of_conduct': reminder_days [3, 3] must be strictly increasing"],
             id="reminder-days-repeated",
         ),
         pytest.param(
@@ -177,8 +175,8 @@ def test_a_minimal_policy_gets_the_default_kind_due_days_reminders_and_idle_rule
                 )
             ),
             [
-                "  - playbook = {",
-                "step 'meet_organizer': reminder_days [10] must come before escalate_after_days (10)",
+                "  - playbook: step 'meet_organizer': "
+                "reminder_days [10] must come before escalate_after_days (10)",
             ],
             id="reminder-on-the-escalation-day",
         ),
@@ -190,8 +188,7 @@ def test_a_minimal_policy_gets_the_default_kind_due_days_reminders_and_idle_rule
         pytest.param(
             edited(("dormant_after_days = 30", "dormant_after_days = 10")),
             [
-                "'idle': {'escalate_after_days': 10, 'dormant_after_days': 10}",
-                "idle.escalate_after_days must be less than idle.dormant_after_days",
+                "  - playbook: idle.escalate_after_days (10) must be less than idle.dormant_after_days (10)",
             ],
             id="dormant-on-the-escalation-day",
         ),
@@ -202,7 +199,7 @@ def test_a_minimal_policy_gets_the_default_kind_due_days_reminders_and_idle_rule
         ),
         pytest.param(
             '[community]\nname = "x"\ncode_of_conduct_url = "https://x.org"\n[playbook]\nsteps = []\n',
-            ["playbook = {'steps': []}", "the playbook needs at least one step"],
+            ["  - playbook: the playbook needs at least one step"],
             id="no-steps",
         ),
         pytest.param(

@@ -1,0 +1,100 @@
+"""What workflows may ask of activities: input types and typed stubs, with no I/O imported.
+
+Workflow modules import only this, so the sandbox never loads the ORM or SMTP code. Each stub names
+an activity that a class in this package implements under the same name; a worker registers the
+implementations (workflows/registry.py), never these stubs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from temporalio import activity
+
+from domain.policy import Playbook
+
+
+@dataclass(frozen=True)
+class RecordSignup:
+    member_id: int
+    at: datetime
+    key: str
+
+
+@dataclass(frozen=True)
+class RecordStep:
+    member_id: int
+    step_id: str
+    actor_id: int
+    by: str
+    at: datetime
+    key: str
+    next_step_id: str | None
+    form: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RecordStatus:
+    member_id: int
+    at: datetime
+    key: str
+    idle_days: int = 0
+
+
+@dataclass(frozen=True)
+class MailRequest:
+    member_id: int
+    at: datetime
+    key: str
+    step_id: str | None = None
+    nth: int = 0
+    idle_days: int = 0
+
+
+@activity.defn(name="start_journey")
+def start_journey(req: RecordSignup) -> Playbook:
+    """JourneyStore.start_journey: record the signup, return the playbook to follow."""
+    raise NotImplementedError
+
+
+@activity.defn(name="record_step")
+def record_step(req: RecordStep) -> None:
+    """JourneyStore.record_step."""
+    raise NotImplementedError
+
+
+@activity.defn(name="mark_dormant")
+def mark_dormant(req: RecordStatus) -> None:
+    """JourneyStore.mark_dormant."""
+    raise NotImplementedError
+
+
+@activity.defn(name="mark_returned")
+def mark_returned(req: RecordStatus) -> None:
+    """JourneyStore.mark_returned."""
+    raise NotImplementedError
+
+
+@activity.defn(name="send_welcome")
+def send_welcome(req: MailRequest) -> None:
+    """Mailer.send_welcome."""
+    raise NotImplementedError
+
+
+@activity.defn(name="send_sign_in_link")
+def send_sign_in_link(req: MailRequest) -> None:
+    """Mailer.send_sign_in_link."""
+    raise NotImplementedError
+
+
+@activity.defn(name="send_nudge")
+def send_nudge(req: MailRequest) -> None:
+    """Mailer.send_nudge."""
+    raise NotImplementedError
+
+
+@activity.defn(name="send_escalation")
+def send_escalation(req: MailRequest) -> None:
+    """Mailer.send_escalation."""
+    raise NotImplementedError
