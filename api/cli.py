@@ -38,7 +38,16 @@ def web(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
     """Serve the web app and JSON API."""
     settings = _settings()
     settings.policy  # noqa: B018  (refuse an invalid policy before binding the port)
-    uvicorn.run("api.main:app", host=host, port=port, workers=workers, proxy_headers=True, log_level="info")
+    from api.logs import uvicorn_log_config
+
+    uvicorn.run(
+        "api.main:app",
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_config=uvicorn_log_config(),
+    )
 
 
 @app.command()

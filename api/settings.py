@@ -60,7 +60,7 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _no_default_secrets_outside_development(self) -> Settings:
-        if self.environment == Environment.PRODUCTION:
+        if self.environment != Environment.DEVELOPMENT:
             for name, default in (("secret_key", DEV_SECRET), ("payload_key", DEV_PAYLOAD_KEY)):
                 if getattr(self, name) == default:
                     raise ConfigError(

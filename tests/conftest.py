@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import socket
@@ -21,6 +22,7 @@ from models.base import make_engine
 from models.migrate import upgrade
 
 REPO = Path(__file__).resolve().parents[1]
+TEST_PAYLOAD_KEY = base64.b64encode(b"perennial-tests-payload-key-32b!").decode()
 POSTGRES_ADMIN_URL = os.environ.get(
     "PERENNIAL_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
@@ -115,6 +117,7 @@ def make_settings(db_url: str, smtp_port: int, **overrides: object) -> Settings:
         "temporal_task_queue": f"test-{uuid.uuid4()}",
         "workflow_id_prefix": f"{uuid.uuid4().hex[:8]}-",
         "secret_key": "test-secret-" + "x" * 32,
+        "payload_key": TEST_PAYLOAD_KEY,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

@@ -32,11 +32,18 @@ class System:
     outbox: Outbox
     db: Db
     web_url: str
+    log_dir: Path
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     def start(self, name: str, *args: str) -> None:
         command = [sys.executable, "-m", "api.cli", name, *args]
-        self.processes[name] = subprocess.Popen(command, env=self.process_env, cwd=REPO)
+        log = (self.log_dir / f"{name}.log").open("ab")
+        self.processes[name] = subprocess.Popen(
+            command, env=self.process_env, cwd=REPO, stdout=log, stderr=log
+        )
+
+    def logs(self) -> str:
+        return "".join(path.read_text(errors="replace") for path in sorted(self.log_dir.glob("*.log")))
 
     def kill(self, name: str) -> None:
         process = self.processes.pop(name)
@@ -94,11 +101,12 @@ def system(
         "PERENNIAL_WORKFLOW_ID_PREFIX": settings.workflow_id_prefix,
         "PERENNIAL_SMTP_PORT": str(smtp_sink[1]),
         "PERENNIAL_SECRET_KEY": settings.secret_key,
+        "PERENNIAL_PAYLOAD_KEY": settings.payload_key,
         "PERENNIAL_BASE_URL": settings.base_url,
         "PERENNIAL_POLICY_PATH": str(REPO / "community.example.toml"),
     }
     db = Db(database_url)
-    running = System(dev_server, settings, process_env, outbox, db, settings.base_url)
+    running = System(dev_server, settings, process_env, outbox, db, settings.base_url, tmp_path)
     running.start("worker")
     running.start("web", "--port", str(port))
     wait_until_serving(f"{settings.base_url}/healthz")

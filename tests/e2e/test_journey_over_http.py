@@ -58,6 +58,10 @@ async def test_signup_over_http_starts_a_workflow_whose_steps_show_on_the_page(s
         assert (await browser.post("/journey/steps/profile", data=profile)).status_code == 303
         page = await browser.get("/journey")
 
+    token = re.search(r"token=(\S+)", system.outbox.to("e2e@example.org")[0].body).group(1)  # type: ignore[union-attr]
+    logs = system.logs()
+    assert "POST /journey/steps/profile" in logs  # the access log is there, and holds no personal data:
+    assert "e2e@example.org" not in logs and "America/Chicago" not in logs and token not in logs
     done = re.findall(r'<span class="badge">Done</span>\s*<strong>([^<]+)', page.text)
     assert done == ["Sign up", "Accept the code of conduct", "Complete your profile"]
     assert 'id="step-pick_project" aria-current="step"' in page.text

@@ -38,5 +38,7 @@ def test_importing_the_workflows_loads_no_database_web_or_mail_code() -> None:
         "import sys, workflows.member_journey; "
         f"print(sorted(m for m in sys.modules if m.split('.')[0] in {sorted(IO_PACKAGES)!r}))"
     )
-    loaded = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True)
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True
+    )
     assert loaded.stdout.strip() == "[]"
