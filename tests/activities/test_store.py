@@ -1,0 +1,89 @@
+"""Journey records are written once per key, whatever Temporal retries, on both databases."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from temporalio.exceptions import ApplicationError
+
+from activities.contracts import RecordSignup, RecordStatus, RecordStep
+from activities.store import JourneyStore
+from models import Member, MemberStatus
+from tests.factories import Db
+
+AT = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+
+
+def test_signup_is_recorded_once_and_the_playbook_comes_back_each_time(store: JourneyStore, db: Db) -> None:
+    member = db.member("once@example.org")
+    first = store.start_journey(RecordSignup(member.id, AT, "member-1/signup"))
+    again = store.start_journey(RecordSignup(member.id, AT, "member-1/signup"))
+
+    assert first == again and first.steps[0].id == "code_of_conduct"
+    assert [e.kind for e in db.events(member.id)] == ["member.signed_up"]
+    assert db.get(Member, member.id).current_step == "code_of_conduct"
+
+
+def test_a_retried_step_writes_one_progress_row_one_event_and_the_form_fields(
+    store: JourneyStore, db: Db
+) -> None:
+    project = db.project("spoke")
+    member = db.member("form@example.org")
+    step = RecordStep(
+        member.id,
+        "pick_project",
+        member.id,
+        "self",
+        AT,
+        "member-1/step/pick_project",
+        "meet_organizer",
+        {"project_id": str(project.id)},
+    )
+
+    store.record_step(step)
+    store.record_step(step)
+
+    assert [p.step_id for p in db.progress(member.id)] == ["pick_project"]
+    [event] = db.events(member.id)
+    assert (event.kind, event.payload, event.at) == (
+        "journey.step_completed",
+        {"step": "pick_project", "by": "self", "fields": ["project_id"]},
+        AT,
+    )
+    stored = db.get(Member, member.id)
+    assert (stored.project_id, stored.current_step) == (project.id, "meet_organizer")
+
+
+def test_a_step_naming_a_missing_project_fails_for_good_and_writes_nothing(
+    store: JourneyStore, db: Db
+) -> None:
+    member = db.member("ghost@example.org")
+    step = RecordStep(member.id, "pick_project", member.id, "self", AT, "k", None, {"project_id": "999"})
+
+    with pytest.raises(ApplicationError) as failure:
+        store.record_step(step)
+
+    assert failure.value.non_retryable and "project '999' does not exist" in failure.value.message
+    assert db.progress(member.id) == [] and db.events(member.id) == []
+
+
+def test_dormancy_and_return_are_recorded_once_each(store: JourneyStore, db: Db) -> None:
+    member = db.member("sleepy@example.org")
+    for _ in range(2):
+        store.mark_dormant(RecordStatus(member.id, AT, "member-1/idle/0/dormant", idle_days=30))
+    assert db.get(Member, member.id).status is MemberStatus.DORMANT
+    for _ in range(2):
+        store.mark_returned(RecordStatus(member.id, AT, "member-1/returned/1"))
+
+    assert db.get(Member, member.id).status is MemberStatus.ACTIVE
+    assert [(e.kind, e.payload) for e in db.events(member.id)] == [
+        ("member.dormant", {"idle_days": 30}),
+        ("member.returned", {}),
+    ]
+
+
+def test_an_unknown_member_is_a_permanent_failure(store: JourneyStore) -> None:
+    with pytest.raises(ApplicationError) as failure:
+        store.mark_dormant(RecordStatus(12345, AT, "k"))
+    assert failure.value.non_retryable and failure.value.type == "NotFound"
