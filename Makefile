@@ -43,7 +43,7 @@ format:
 	$(BIN)/ruff check --fix .
 
 bench-journey: install
-	$(BIN)/perennial bench --members $(or $(MEMBERS),1000)
+	$(BIN)/perennial bench --members $(or $(MEMBERS),1000) --rounds $(or $(ROUNDS),3)
 
 # Saves histories from early and late journeys for the replay test; commit the files it writes.
 histories: install

@@ -143,11 +143,11 @@ def add_project(
 
 
 @app.command("bench")
-def bench(members: int = 1000, concurrency: int = 32) -> None:
+def bench(members: int = 1000, concurrency: int = 32, rounds: int = 3) -> None:
     """Measure signups per second against a bare Temporal baseline, and worker memory per journey."""
     from bench.journey import main
 
-    main(members=members, concurrency=concurrency)
+    main(members=members, concurrency=concurrency, rounds=rounds)
 
 
 if __name__ == "__main__":

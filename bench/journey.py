@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -17,6 +18,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psutil
@@ -35,8 +37,17 @@ RESULTS = REPO / "bench" / "results"
 WARM_UP = 50
 
 
-def main(members: int = 1000, concurrency: int = 32) -> None:
-    result = asyncio.run(_measure(members, concurrency))
+def main(members: int = 1000, concurrency: int = 32, rounds: int = 3) -> None:
+    # Rates on a shared 2-core machine swing by +-10% between runs: report the median of rounds.
+    runs = [asyncio.run(_measure(members, concurrency)) for _ in range(rounds)]
+    result = {
+        "median_ratio_to_baseline": statistics.median(r["ratio_to_baseline"] for r in runs),
+        "median_worker_kb_per_cached_journey": statistics.median(
+            r["worker_kb_per_cached_journey"] for r in runs
+        ),
+        "targets": {"ratio_to_baseline": ">= 0.7", "worker_kb_per_cached_journey": "< 150"},
+        "rounds": runs,
+    }
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"journey-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
     path.write_text(json.dumps(result, indent=2))
@@ -44,7 +55,7 @@ def main(members: int = 1000, concurrency: int = 32) -> None:
     print(f"saved {path.relative_to(REPO)}")
 
 
-async def _measure(members: int, concurrency: int) -> dict[str, object]:
+async def _measure(members: int, concurrency: int) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix="perennial-bench-"))
     database_url = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir / 'bench.db'}")
     upgrade(database_url)
@@ -106,7 +117,6 @@ async def _measure(members: int, concurrency: int) -> dict[str, object]:
                 (rss_after - rss_before) / members * 1000 / 2**20, 1
             ),
             "worker_kb_per_cached_journey": round((rss_after - rss_before) / members / 1024, 1),
-            "targets": {"ratio_to_baseline": ">= 0.7", "worker_kb_per_cached_journey": "< 150"},
         }
     finally:
         for process in processes:

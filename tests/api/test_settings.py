@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import base64
+from pathlib import Path
 
 import pytest
 
+from api.app import create_app
 from api.settings import DEV_PAYLOAD_KEY, DEV_SECRET, Settings
-from domain.errors import ConfigError
+from domain.errors import ConfigError, PolicyError
+from tests.conftest import REPO, make_settings
 
 GOOD_SECRET = "s" * 40
 GOOD_KEY = base64.b64encode(b"k" * 32).decode()
@@ -43,3 +46,14 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
         "ns.a1b2c.tmprl.cloud:7233",
         "ns.a1b2c",
     )
+
+
+def test_the_app_refuses_to_start_on_an_invalid_policy_naming_the_field(tmp_path: Path) -> None:
+    policy = tmp_path / "community.toml"
+    policy.write_text(
+        (REPO / "community.example.toml").read_text().replace('kind = "approval"', 'kind = "vote"')
+    )
+    settings = make_settings("sqlite://", 0, policy_path=policy)
+
+    with pytest.raises(PolicyError, match=r"playbook.steps\[3 'meet_organizer'\].kind = 'vote'"):
+        create_app(settings)
