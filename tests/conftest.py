@@ -20,6 +20,7 @@ from api.settings import Settings
 from api.temporal import data_converter
 from models.base import make_engine
 from models.migrate import upgrade
+from tests.factories import Db
 
 REPO = Path(__file__).resolve().parents[1]
 TEST_PAYLOAD_KEY = base64.b64encode(b"perennial-tests-payload-key-32b!").decode()
@@ -125,7 +126,19 @@ def make_settings(db_url: str, smtp_port: int, **overrides: object) -> Settings:
 
 @pytest.fixture
 def settings(sqlite_url: str, smtp_sink: tuple[Outbox, int]) -> Settings:
+    """SQLite here; folders whose tests must run on both databases override it with `each_database`."""
     return make_settings(sqlite_url, smtp_sink[1])
+
+
+def each_database(db_url: str, smtp_sink: tuple[Outbox, int]) -> Settings:
+    return make_settings(db_url, smtp_sink[1])
+
+
+@pytest.fixture
+def db(settings: Settings) -> Iterator[Db]:
+    handle = Db(settings.database_url)
+    yield handle
+    handle.close()
 
 
 @pytest.fixture

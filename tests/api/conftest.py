@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import httpx
@@ -16,7 +16,7 @@ from api.worker import build_worker
 from domain import sign_in
 from domain.roles import Role
 from models import Member
-from tests.conftest import make_settings
+from tests.conftest import each_database
 from tests.factories import Db, eventually
 
 BASE = "http://testserver"
@@ -65,24 +65,15 @@ def csrf(page: httpx.Response) -> str:
     return match.group(1)
 
 
-@pytest.fixture
-def api_settings(db_url: str, smtp_sink: tuple[Outbox, int]) -> Settings:
-    return make_settings(db_url, smtp_sink[1])
-
-
-@pytest.fixture
-def api_db(api_settings: Settings) -> Iterator[Db]:
-    db = Db(api_settings.database_url)
-    yield db
-    db.close()
+settings = pytest.fixture(each_database, name="settings")
 
 
 @pytest.fixture
 async def site(
-    api_settings: Settings, api_db: Db, outbox: Outbox, time_skipping_env: WorkflowEnvironment
+    settings: Settings, db: Db, outbox: Outbox, time_skipping_env: WorkflowEnvironment
 ) -> AsyncIterator[Site]:
-    app = create_app(api_settings, temporal=time_skipping_env.client)
-    worker = build_worker(time_skipping_env.client, api_settings)
+    app = create_app(settings, temporal=time_skipping_env.client)
+    worker = build_worker(time_skipping_env.client, settings)
     async with worker, app.router.lifespan_context(app):
-        site = Site(api_settings, api_db, outbox, time_skipping_env, app)
+        site = Site(settings, db, outbox, time_skipping_env, app)
         yield site

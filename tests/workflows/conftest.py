@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
@@ -10,7 +10,6 @@ from temporalio.testing import WorkflowEnvironment
 from api.settings import Settings
 from api.worker import build_worker
 from domain.journey import JourneyInput
-from tests.factories import Db
 from workflows.member_journey import MemberJourney
 
 
@@ -27,13 +26,6 @@ class Journeys:
             id=self.settings.journey_id(member_id),
             task_queue=self.settings.temporal_task_queue,
         )
-
-
-@pytest.fixture
-def db(settings: Settings) -> Iterator[Db]:
-    handle = Db(settings.database_url)
-    yield handle
-    handle.close()
 
 
 @pytest.fixture
