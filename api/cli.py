@@ -10,10 +10,12 @@ from typing import Annotated
 import typer
 import uvicorn
 
+from api import trust_cli
 from api.settings import Settings
 from domain.roles import Role
 
 app = typer.Typer(no_args_is_help=True, help="Perennial: durable journeys for volunteer tech communities.")
+app.add_typer(trust_cli.app, name="trust")
 
 
 def _settings() -> Settings:

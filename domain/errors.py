@@ -39,3 +39,13 @@ class InvalidField(PerennialError):
         super().__init__(message)
         self.field = field
         self.message = message
+
+
+class MalformedLines(PerennialError):
+    """Input lines that could not be read, each with its 1-based line number and what is wrong."""
+
+    def __init__(self, source: str, problems: list[tuple[int, str]]) -> None:
+        shown = "\n".join(f"  line {n}: {why}" for n, why in problems[:20])
+        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        super().__init__(f"{source}: {len(problems)} malformed line(s):\n{shown}{more}")
+        self.problems = problems
