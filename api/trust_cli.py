@@ -31,9 +31,9 @@ def advogato_command(
         table = [int(c) for c in capacities.split(",")]
         held = advogato.trust_levels(files.read_certificates(_lines(certs), str(certs)), _seeds(seeds), table)
     except ValueError as exc:
-        _fail(f"--capacities: {exc}; give whole numbers such as 800,200,200,50,12,4,2,1")
+        raise _fail(f"--capacities: {exc}; give whole numbers such as 800,200,200,50,12,4,2,1") from exc
     except (MalformedLines, InvalidField) as exc:
-        _fail(str(exc))
+        raise _fail(str(exc)) from exc
     out.write_text(
         "".join(f"{user},{level.label}\n" for user, level in sorted(held.items())), encoding="utf-8"
     )
@@ -48,7 +48,7 @@ def rank_command(
     try:
         scores = random_walk.rank(files.read_edges(_lines(edges), str(edges)), _seeds(seeds))
     except (MalformedLines, InvalidField) as exc:
-        _fail(str(exc))
+        raise _fail(str(exc)) from exc
     out.write_text("".join(f"{node},{score:.10g}\n" for node, score in scores), encoding="utf-8")
     typer.echo(f"{len(scores)} scores written to {out}")
 
@@ -57,7 +57,7 @@ def _lines(path: Path) -> list[str]:
     try:
         return path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        _fail(f"{path}: cannot be read ({exc})")
+        raise _fail(f"{path}: cannot be read ({exc})") from exc
 
 
 def _seeds(value: str) -> list[str]:
@@ -66,4 +66,4 @@ def _seeds(value: str) -> list[str]:
 
 def _fail(message: str) -> typer.Exit:
     typer.echo(message, err=True)
-    raise typer.Exit(2)
+    return typer.Exit(2)
