@@ -5,8 +5,9 @@ weight) for O(log n) steps only: stopped early, the walk has filled the honest r
 to the seeds but has not yet leaked through the few edges into a Sybil region. The walk is lazy (each
 step half of an account's trust stays), which on a directed graph keeps trust from draining into dead
 ends; accounts that vouch for no one keep all of theirs. The score is the trust divided by the weight
-of vouches received, so that well-vouched members are not favoured merely for their degree. Vouches given *by* a Sybil to honest
-members carry no trust into the Sybil region: only honest vouches for Sybils (attack edges) do.
+of vouches received, so that well-vouched members are not favoured merely for their degree. Vouches
+given *by* a Sybil to honest members carry no trust into the Sybil region: only honest vouches for
+Sybils (attack edges) do.
 """
 
 from __future__ import annotations
