@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test install system-deps postgres check lint format bench-journey histories clean
+.PHONY: run test install system-deps postgres check lint format bench-journey bench-trust histories clean
 
 run: install
 	$(BIN)/perennial dev $(if $(DEMO),--demo,)
@@ -44,6 +44,9 @@ format:
 
 bench-journey: install
 	$(BIN)/perennial bench --members $(or $(MEMBERS),1000) --rounds $(or $(ROUNDS),3)
+
+bench-trust: install
+	$(BIN)/python -m bench.trust
 
 # Saves histories from early and late journeys for the replay test; commit the files it writes.
 histories: install
