@@ -10,6 +10,7 @@ from typing import Annotated, Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from domain.errors import PolicyError
+from domain.trust.levels import LevelsPolicy
 
 StepId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 Days = Annotated[int, Field(ge=1, le=366)]
@@ -107,6 +108,7 @@ class Playbook(_Frozen):
 class CommunityPolicy(_Frozen):
     community: CommunityInfo
     playbook: Playbook
+    trust: LevelsPolicy = LevelsPolicy()
 
 
 def parse_policy(text: str, source: str = "policy") -> CommunityPolicy:
@@ -148,12 +150,13 @@ def _explain(exc: ValidationError, raw: object) -> str:
 
 
 def _label(raw: object, loc: tuple[int | str, ...]) -> list[str]:
-    """Turn ('playbook', 'steps', 2, 'kind') into playbook.steps[2 'profile'].kind for humans."""
+    """Turn ('playbook', 'steps', 2, 'kind') into playbook.steps[2 'profile'].kind for humans (id or name)."""
     parts: list[str] = []
     node = raw
     for key in loc:
         if isinstance(key, int) and parts:
-            step_id = node[key].get("id") if isinstance(node, list) and isinstance(node[key], dict) else None
+            item = node[key] if isinstance(node, list) and isinstance(node[key], dict) else {}
+            step_id = item.get("id") or item.get("name")
             parts[-1] += f"[{key}{' ' + repr(step_id) if step_id else ''}]"
         else:
             parts.append(str(key))

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
+from domain.errors import PolicyError
+from domain.policy import load_policy, parse_policy
 from domain.trust.levels import Action, LevelRule, LevelsPolicy, Metric, TrustFacts, evaluate
 
 NOW = datetime(2026, 11, 21, tzinfo=UTC)
@@ -83,3 +86,14 @@ def test_a_policy_must_start_everyone_at_a_level_without_requirements() -> None:
         LevelsPolicy(levels=(LevelRule(name="x", needs_approval=True), LevelRule(name="y")))
     with pytest.raises(ValidationError, match="distinct names"):
         LevelsPolicy(levels=(LevelRule(name="x"), LevelRule(name="x")))
+
+
+def test_the_example_policy_file_spells_out_exactly_the_default_levels() -> None:
+    example = load_policy(Path(__file__).resolve().parents[2] / "community.example.toml")
+    assert example.trust == LevelsPolicy()
+
+
+def test_an_unknown_metric_in_the_policy_file_is_refused_naming_the_level() -> None:
+    text = (Path(__file__).resolve().parents[2] / "community.example.toml").read_text()
+    with pytest.raises(PolicyError, match=r"trust.levels\[3 'trusted'\].requires\[1\].metric = 'karma'"):
+        parse_policy(text.replace('metric = "activity"', 'metric = "karma"'))
