@@ -73,7 +73,11 @@ def accepted_indices(
     node_capacity = _capacities_by_distance(size, givers, recipients, seeds, capacities)
     reachable = np.flatnonzero(node_capacity > 0)
     source, sink = 2 * size, 2 * size + 1
-    unbounded = int(node_capacity.sum()) + 1
+    # Every unit of flow ends on a capacity-1 sink edge, so no edge can carry more than the number of
+    # reachable accounts: that is "unbounded", and larger capacities change nothing (and would
+    # overflow the 32-bit arithmetic of scipy's max-flow).
+    unbounded = len(reachable) + 1
+    node_capacity = np.minimum(node_capacity, unbounded)
     minus, plus = 2 * reachable, 2 * reachable + 1
     inner = node_capacity[reachable] - 1
     passes = inner > 0

@@ -27,7 +27,7 @@ class IndexedEdges:
         position = {name: i for i, name in enumerate(self.names)}
         unknown = [s for s in seeds if s not in position]
         if unknown:
-            raise InvalidField("seeds", f"unknown seed(s), in no line of the input: {', '.join(unknown)}")
+            raise InvalidField("seeds", f"unknown seed(s), in no certificate or edge: {', '.join(unknown)}")
         if not seeds:
             raise InvalidField("seeds", "name at least one seed")
         return np.array(sorted({position[s] for s in seeds}), dtype=np.int64)

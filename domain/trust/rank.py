@@ -28,8 +28,8 @@ def rank(
 ) -> list[tuple[str, float]]:
     """Every account with its score, highest first (ties by name)."""
     graph = index_edges(edges)
-    if np.any(graph.weights <= 0):
-        raise InvalidField("weight", "vouch weights must be positive numbers")
+    if np.any(~np.isfinite(graph.weights) | (graph.weights <= 0)):
+        raise InvalidField("weight", "vouch weights must be positive, finite numbers")
     scores = rank_indices(
         graph.size, graph.sources, graph.targets, graph.weights, graph.indices_of(seeds), steps
     )
