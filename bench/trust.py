@@ -6,13 +6,17 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import trust_attack, trust_scale
+from bench import trust_attack, trust_rings, trust_scale
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def main() -> None:
-    result = {"attack_resistance": trust_attack.run(), "scale": trust_scale.main()}
+    result = {
+        "attack_resistance": trust_attack.run(),
+        "ring_flags": trust_rings.run(),
+        "scale": trust_scale.main(),
+    }
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"trust-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
     path.write_text(json.dumps(result, indent=2))
