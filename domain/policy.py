@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from domain.errors import PolicyError
 from domain.trust.levels import LevelsPolicy
+from domain.vouching import VouchPolicy
 
 StepId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 Days = Annotated[int, Field(ge=1, le=366)]
@@ -109,6 +110,16 @@ class CommunityPolicy(_Frozen):
     community: CommunityInfo
     playbook: Playbook
     trust: LevelsPolicy = LevelsPolicy()
+    vouching: VouchPolicy = VouchPolicy()
+
+    @model_validator(mode="after")
+    def _voucher_level_exists(self) -> Self:
+        if self.vouching.min_voucher_level >= len(self.trust.levels):
+            raise ValueError(
+                f"vouching.min_voucher_level {self.vouching.min_voucher_level} names no level; "
+                f"levels are numbered 0 to {len(self.trust.levels) - 1}"
+            )
+        return self
 
 
 def parse_policy(text: str, source: str = "policy") -> CommunityPolicy:
