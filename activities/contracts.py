@@ -43,6 +43,18 @@ class RecordStatus:
 
 
 @dataclass(frozen=True)
+class RecordVouch:
+    vouchee_id: int
+    voucher_id: int
+    statement: str
+    relation: str
+    at: datetime
+    expires_at: datetime
+    budget: int  # vouches the voucher may give in 30 days, checked again inside the transaction
+    key: str
+
+
+@dataclass(frozen=True)
 class MailRequest:
     member_id: int
     at: datetime
@@ -61,6 +73,12 @@ def start_journey(req: RecordSignup) -> Playbook:
 @activity.defn(name="record_step")
 def record_step(req: RecordStep) -> None:
     """JourneyStore.record_step."""
+    raise NotImplementedError
+
+
+@activity.defn(name="record_vouch")
+def record_vouch(req: RecordVouch) -> None:
+    """JourneyStore.record_vouch."""
     raise NotImplementedError
 
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, TypeVar
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities import ledger
-from activities.contracts import RecordSignup, RecordStatus, RecordStep
+from activities.contracts import RecordSignup, RecordStatus, RecordStep, RecordVouch
 from domain.policy import CommunityPolicy, Playbook, ProfileField
-from models import Chapter, Member, MemberStatus, Project, StepProgress
+from domain.vouching import Relation
+from models import Chapter, Member, MemberStatus, Project, StepProgress, Vouch
 
 _Record = TypeVar("_Record", Chapter, Project)
 
@@ -65,6 +68,49 @@ class JourneyStore:
                 actor_id=req.actor_id,
                 at=req.at,
                 payload={"step": req.step_id, "by": req.by, "fields": sorted(changed)},
+            )
+
+    @activity.defn
+    def record_vouch(self, req: RecordVouch) -> None:
+        with self._sessions.begin() as session:
+            if ledger.already_recorded(session, req.key):
+                return
+            since = req.at - timedelta(days=30)
+            given = session.scalar(
+                select(func.count(Vouch.id)).where(
+                    Vouch.voucher_id == req.voucher_id, Vouch.created_at >= since
+                )
+            )
+            if (given or 0) >= req.budget:
+                raise ApplicationError(
+                    f"You have used your {req.budget} vouches for the last 30 days; try again later.",
+                    type="Rejected",
+                    non_retryable=True,
+                )
+            if session.scalar(
+                select(Vouch.id).where(Vouch.voucher_id == req.voucher_id, Vouch.vouchee_id == req.vouchee_id)
+            ):
+                raise ApplicationError(
+                    "You have already vouched for this member.", type="Rejected", non_retryable=True
+                )
+            session.add(
+                Vouch(
+                    voucher_id=req.voucher_id,
+                    vouchee_id=req.vouchee_id,
+                    statement=req.statement,
+                    relation=Relation(req.relation),
+                    created_at=req.at,
+                    expires_at=req.expires_at,
+                )
+            )
+            ledger.append(
+                session,
+                key=req.key,
+                kind="vouch.given",
+                subject_id=req.vouchee_id,
+                actor_id=req.voucher_id,
+                at=req.at,
+                payload={"relation": req.relation},
             )
 
     @activity.defn

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from domain.policy import Playbook, Step, StepKind
+from domain.vouching import Vouch
 
 
 class CompletedBy(enum.StrEnum):
@@ -42,6 +43,8 @@ class JourneyState:
     dormant: bool = False
     activity_count: int = 0
     sign_in_links_sent: int = 0
+    vouches: list[Vouch] = field(default_factory=list)
+    suspended: bool = False
 
 
 @dataclass(frozen=True)

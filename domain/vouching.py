@@ -40,6 +40,7 @@ class VoucherFacts:
     account_age_days: int
     vouches_last_30_days: int
     penalty: int = 0
+    chapter_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,14 @@ class VouchRequest:
     voucher: VoucherFacts
     statement: str
     relation: Relation
+    policy: VouchPolicy
+    level_names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class VouchOutcome:
+    vouches: int
+    enough: bool
 
 
 @dataclass(frozen=True)
@@ -60,16 +69,9 @@ def budget(facts: VoucherFacts, policy: VouchPolicy) -> int:
     return max(policy.budget_per_30_days - facts.penalty, 0)
 
 
-def refusal(
-    request: VouchRequest,
-    vouchee_id: int,
-    existing: Sequence[Vouch],
-    suspended: bool,
-    policy: VouchPolicy,
-    level_names: Sequence[str],
-) -> str | None:
+def refusal(request: VouchRequest, vouchee_id: int, existing: Sequence[Vouch], suspended: bool) -> str | None:
     """Why this vouch must be refused, or None when it may be recorded."""
-    voucher = request.voucher
+    voucher, policy, level_names = request.voucher, request.policy, request.level_names
     if voucher.voucher_id == vouchee_id:
         return "You cannot vouch for yourself."
     if suspended:

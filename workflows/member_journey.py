@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -12,8 +14,8 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities import contracts
-    from activities.contracts import MailRequest, RecordSignup, RecordStatus, RecordStep
-    from domain import journey
+    from activities.contracts import MailRequest, RecordSignup, RecordStatus, RecordStep, RecordVouch
+    from domain import journey, vouching
     from domain.journey import (
         ActivitySeen,
         IdleAction,
@@ -24,6 +26,7 @@ with workflow.unsafe.imports_passed_through():
         SignInLinkRequest,
         StepCompletion,
     )
+    from domain.vouching import Vouch, VouchOutcome, VouchRequest
 
 DATABASE_WRITE = timedelta(seconds=30)
 MAIL_SEND = timedelta(seconds=60)
@@ -72,6 +75,37 @@ class MemberJourney:
     def _validate_completion(self, completion: StepCompletion) -> None:
         if self._state is not None and (reason := journey.refusal(self._state, completion)):
             raise ValueError(reason)
+
+    @workflow.update
+    async def vouch(self, request: VouchRequest) -> VouchOutcome:
+        await workflow.wait_condition(lambda: self._state is not None)
+        async with self._lock:
+            if reason := self._vouch_refusal(request):
+                raise ApplicationError(reason, type="Rejected", non_retryable=True)
+            now, voucher = workflow.now(), request.voucher
+            record = RecordVouch(
+                self.state.member_id,
+                voucher.voucher_id,
+                request.statement,
+                request.relation.value,
+                now,
+                now + timedelta(days=request.policy.expiry_days),
+                vouching.budget(voucher, request.policy),
+                f"{workflow.info().workflow_id}/vouch/{voucher.voucher_id}",
+            )
+            await self._write_for_caller(contracts.record_vouch, record, "The vouch was not recorded")
+            self.state.vouches.append(Vouch(voucher.voucher_id, voucher.chapter_id, request.relation))
+            return VouchOutcome(
+                len(self.state.vouches), vouching.requirement_met(self.state.vouches, request.policy)
+            )
+
+    @vouch.validator
+    def _validate_vouch(self, request: VouchRequest) -> None:
+        if self._state is not None and (reason := self._vouch_refusal(request)):
+            raise ValueError(reason)
+
+    def _vouch_refusal(self, request: VouchRequest) -> str | None:
+        return vouching.refusal(request, self.state.member_id, self.state.vouches, self.state.suspended)
 
     @workflow.signal
     async def activity_seen(self, seen: ActivitySeen) -> None:
@@ -173,27 +207,29 @@ class MemberJourney:
             s.id for s in state.playbook.steps if s.id not in state.completed and s.id != completion.step_id
         ]
         key = f"{workflow.info().workflow_id}/step/{completion.step_id}"
+        record = RecordStep(
+            state.member_id,
+            completion.step_id,
+            completion.actor_id,
+            completion.by.value,
+            now,
+            key,
+            later[0] if later else None,
+            dict(completion.form),
+        )
+        await self._write_for_caller(
+            contracts.record_step, record, f"Step '{completion.step_id}' was not recorded"
+        )
+
+    async def _write_for_caller(self, write: Callable[[Any], None], record: object, failed: str) -> None:
+        """Run a write that someone waits on; a refusal becomes their answer, with its reason."""
         try:
             await workflow.execute_activity(
-                contracts.record_step,
-                RecordStep(
-                    state.member_id,
-                    completion.step_id,
-                    completion.actor_id,
-                    completion.by.value,
-                    now,
-                    key,
-                    later[0] if later else None,
-                    dict(completion.form),
-                ),
-                start_to_close_timeout=DATABASE_WRITE,
-                retry_policy=CALLER_WAITING,
+                write, record, start_to_close_timeout=DATABASE_WRITE, retry_policy=CALLER_WAITING
             )
         except ActivityError as exc:
             cause = exc.cause.message if isinstance(exc.cause, ApplicationError) else str(exc)
-            raise ApplicationError(
-                f"Step '{completion.step_id}' was not recorded: {cause}", type="Rejected", non_retryable=True
-            ) from exc
+            raise ApplicationError(f"{failed}: {cause}", type="Rejected", non_retryable=True) from exc
 
     async def _returned_if_dormant(self, now: datetime, *, returned: bool) -> None:
         if not returned:

@@ -18,6 +18,7 @@ def activities(store: JourneyStore, mailer: Mailer) -> list[Callable[..., Any]]:
     return [
         store.start_journey,
         store.record_step,
+        store.record_vouch,
         store.mark_dormant,
         store.mark_returned,
         mailer.send_welcome,

@@ -23,13 +23,13 @@ def request(
     statement: str = "We shipped the polling-place finder together.",
 ) -> VouchRequest:
     facts = VoucherFacts(voucher_id, level, LEVELS[level], age, used, penalty)
-    return VouchRequest(facts, statement, Relation.WORKED_TOGETHER)
+    return VouchRequest(facts, statement, Relation.WORKED_TOGETHER, POLICY, LEVELS)
 
 
 def refused(
     req: VouchRequest, vouchee: int = 9, existing: tuple[Vouch, ...] = (), suspended: bool = False
 ) -> str | None:
-    return refusal(req, vouchee, existing, suspended, POLICY, LEVELS)
+    return refusal(req, vouchee, existing, suspended)
 
 
 def test_an_eligible_voucher_may_vouch() -> None:
