@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, field_validator
 
 from domain.roles import Role
+from domain.vouching import Relation
 from models import MemberStatus
 
 
@@ -76,6 +77,13 @@ class StepForm(BaseModel):
 
     def filled(self) -> dict[str, str]:
         return {k: str(v) for k, v in self.model_dump(exclude_none=True).items()}
+
+
+class VouchBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    statement: Annotated[str, Field(min_length=1, max_length=500)]
+    relation: Relation
 
 
 class MemberOut(BaseModel):

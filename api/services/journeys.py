@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
@@ -9,6 +11,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from api.settings import Settings
 from domain.errors import NotFound, Rejected
 from domain.journey import ActivitySeen, JourneyView, SignInLinkRequest, StepCompletion
+from domain.vouching import VouchOutcome, VouchRequest
 from workflows.member_journey import MemberJourney
 
 
@@ -29,10 +32,25 @@ async def view(temporal: Client, settings: Settings, member_id: int) -> JourneyV
 async def complete_step(
     temporal: Client, settings: Settings, member_id: int, completion: StepCompletion
 ) -> JourneyView:
+    view: JourneyView = await _update(
+        handle(temporal, settings, member_id), MemberJourney.complete_step, completion, member_id
+    )
+    return view
+
+
+async def vouch(temporal: Client, settings: Settings, member_id: int, request: VouchRequest) -> VouchOutcome:
+    outcome: VouchOutcome = await _update(
+        handle(temporal, settings, member_id), MemberJourney.vouch, request, member_id
+    )
+    return outcome
+
+
+async def _update(
+    journey: WorkflowHandle[MemberJourney, None], update: Any, arg: object, member_id: int
+) -> Any:
+    """Send an update; a refusal becomes Rejected with the workflow's reason."""
     try:
-        return await handle(temporal, settings, member_id).execute_update(
-            MemberJourney.complete_step, completion
-        )
+        return await journey.execute_update(update, arg)
     except WorkflowUpdateFailedError as exc:
         cause = exc.cause
         raise Rejected(cause.message if isinstance(cause, ApplicationError) else str(cause)) from exc

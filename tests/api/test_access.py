@@ -38,6 +38,7 @@ EXPECTED_ACCESS: dict[tuple[str, str], tuple[object, bool]] = {
     ("GET", "/api/members/{member_id}"): (ORGANIZERS, True),
     ("POST", "/members/{member_id}/steps/{step_id}"): (ORGANIZERS, False),
     ("POST", "/api/members/{member_id}/steps/{step_id}"): (ORGANIZERS, False),
+    ("POST", "/api/members/{member_id}/vouches"): (EVERYONE, False),
 }
 
 
