@@ -64,7 +64,10 @@ def _req(metric: Metric, at_least: float) -> Requirement:
 
 DEFAULT_LEVELS = (
     LevelRule(name="newcomer"),
-    LevelRule(name="member", requires=(_req(Metric.VOUCHES, 2), _req(Metric.VOUCH_CHAPTERS, 2))),
+    LevelRule(
+        name="member",
+        requires=(_req(Metric.VOUCHES, 2), _req(Metric.VOUCH_CHAPTERS, 2), _req(Metric.ADVOGATO_LEVEL, 1)),
+    ),
     LevelRule(
         name="contributor",
         requires=(

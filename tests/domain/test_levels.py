@@ -29,7 +29,9 @@ def facts(level: int, **changes: float) -> TrustFacts:
 
 
 def test_a_newcomer_without_vouches_stays_and_is_told_exactly_what_is_missing() -> None:
-    decision = evaluate(TrustFacts({Metric.VOUCHES: 1, Metric.VOUCH_CHAPTERS: 1}, 0, NOW), POLICY)
+    decision = evaluate(
+        TrustFacts({Metric.VOUCHES: 1, Metric.VOUCH_CHAPTERS: 1, Metric.ADVOGATO_LEVEL: 1}, 0, NOW), POLICY
+    )
 
     assert (decision.name, decision.action, decision.next_level) == ("newcomer", Action.KEEP, "member")
     assert [(r.requirement, r.value, r.required) for r in decision.missing] == [
@@ -40,7 +42,7 @@ def test_a_newcomer_without_vouches_stays_and_is_told_exactly_what_is_missing() 
 
 @pytest.mark.parametrize(("vouches", "level"), [(1, "newcomer"), (2, "member")])
 def test_promotion_needs_every_requirement_at_its_threshold(vouches: int, level: str) -> None:
-    values = {Metric.VOUCHES: vouches, Metric.VOUCH_CHAPTERS: 2}
+    values = {Metric.VOUCHES: vouches, Metric.VOUCH_CHAPTERS: 2, Metric.ADVOGATO_LEVEL: 1}
     assert evaluate(TrustFacts(values, 0, NOW), POLICY).name == level
 
 
