@@ -55,6 +55,26 @@ class RecordVouch:
 
 
 @dataclass(frozen=True)
+class RecomputeTrust:
+    run_id: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class LevelChange:
+    member_id: int
+    old: int
+    new: int
+    action: str
+
+
+@dataclass(frozen=True)
+class RecomputeResult:
+    members: int
+    changes: list[LevelChange]
+
+
+@dataclass(frozen=True)
 class MailRequest:
     member_id: int
     at: datetime
@@ -79,6 +99,12 @@ def record_step(req: RecordStep) -> None:
 @activity.defn(name="record_vouch")
 def record_vouch(req: RecordVouch) -> None:
     """JourneyStore.record_vouch."""
+    raise NotImplementedError
+
+
+@activity.defn(name="recompute_trust")
+def recompute_trust(req: RecomputeTrust) -> RecomputeResult:
+    """TrustStore.recompute_trust: assess everyone, write the score history and level changes."""
     raise NotImplementedError
 
 

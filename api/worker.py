@@ -15,6 +15,7 @@ import workflows
 from activities.mail import Mailer
 from activities.smtp import SmtpServer, SmtpTransport
 from activities.store import JourneyStore
+from activities.trust import TrustStore
 from api.settings import Settings
 from models.base import make_engine, session_factory
 from workflows import registry
@@ -63,7 +64,7 @@ def build_worker(
         client,
         task_queue=task_queue or settings.temporal_task_queue,
         workflows=list(registry.WORKFLOWS),
-        activities=registry.activities(store, mailer),
+        activities=registry.activities(store, mailer, TrustStore(sessions, policy)),
         activity_executor=ThreadPoolExecutor(MAX_CONCURRENT_ACTIVITIES),
         max_concurrent_activities=MAX_CONCURRENT_ACTIVITIES,
         max_cached_workflows=max_cached_workflows,

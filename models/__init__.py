@@ -4,6 +4,7 @@ from models.base import Base
 from models.community import Chapter, ChapterKind, Community, Project, ProjectStatus
 from models.ledger import Event
 from models.member import Member, MemberStatus, StepProgress
+from models.trust import TrustScore
 from models.vouch import Vouch
 
 __all__ = [
@@ -17,5 +18,6 @@ __all__ = [
     "Project",
     "ProjectStatus",
     "StepProgress",
+    "TrustScore",
     "Vouch",
 ]

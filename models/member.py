@@ -31,6 +31,7 @@ class Member(Base):
     github_login: Mapped[str | None] = mapped_column(String(39), unique=True)
     role: Mapped[Role] = mapped_column(str_enum(Role), default=Role.MEMBER)
     trust_level: Mapped[int] = mapped_column(default=0, server_default="0")  # index into the policy's levels
+    trust_warned_at: Mapped[datetime | None]  # when a pending demotion was announced
     status: Mapped[MemberStatus] = mapped_column(
         str_enum(MemberStatus), default=MemberStatus.ACTIVE, index=True
     )

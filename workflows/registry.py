@@ -8,19 +8,21 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from activities.mail import Mailer
     from activities.store import JourneyStore
+    from activities.trust import TrustStore
 
 from workflows.member_journey import MemberJourney
 
 WORKFLOWS: Sequence[type] = (MemberJourney,)
 
 
-def activities(store: JourneyStore, mailer: Mailer) -> list[Callable[..., Any]]:
+def activities(store: JourneyStore, mailer: Mailer, trust: TrustStore) -> list[Callable[..., Any]]:
     return [
         store.start_journey,
         store.record_step,
         store.record_vouch,
         store.mark_dormant,
         store.mark_returned,
+        trust.recompute_trust,
         mailer.send_welcome,
         mailer.send_sign_in_link,
         mailer.send_nudge,

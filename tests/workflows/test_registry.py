@@ -12,6 +12,7 @@ from temporalio.activity import _Definition
 from activities import contracts
 from activities.mail import Mailer
 from activities.store import JourneyStore
+from activities.trust import TrustStore
 from tests.conftest import REPO
 from workflows import registry
 
@@ -19,7 +20,9 @@ IO_PACKAGES = {"sqlalchemy", "models", "smtplib", "jinja2", "github", "fastapi",
 
 
 def test_every_activity_stub_has_one_implementation_taking_and_returning_the_same_types() -> None:
-    implementations = registry.activities(JourneyStore.__new__(JourneyStore), Mailer.__new__(Mailer))
+    implementations = registry.activities(
+        JourneyStore.__new__(JourneyStore), Mailer.__new__(Mailer), TrustStore.__new__(TrustStore)
+    )
     by_name = {_Definition.must_from_callable(fn).name: fn for fn in implementations}
     stubs = {
         _Definition.must_from_callable(fn).name: fn
