@@ -138,6 +138,12 @@ def send_nudge(req: MailRequest) -> None:
     raise NotImplementedError
 
 
+@activity.defn(name="send_level_change")
+def send_level_change(req: MailRequest) -> None:
+    """Mailer.send_level_change: the new level (nth) and what it now allows, or why it changed."""
+    raise NotImplementedError
+
+
 @activity.defn(name="send_escalation")
 def send_escalation(req: MailRequest) -> None:
     """Mailer.send_escalation."""

@@ -30,6 +30,7 @@ class Mailer:
         base_url: str,
         sign_in_secret: str,
         community_name: str,
+        level_names: tuple[str, ...] = (),
     ) -> None:
         self._sessions = sessions
         self._smtp = smtp
@@ -37,6 +38,7 @@ class Mailer:
         self._base_url = base_url.rstrip("/")
         self._secret = sign_in_secret
         self._community = community_name
+        self._levels = level_names
 
     @activity.defn
     def send_welcome(self, req: MailRequest) -> None:
@@ -59,6 +61,23 @@ class Mailer:
                 self._deliver("nudge", [member.email], req.key, member=member, req=req)
             ledger.append(
                 session, key=req.key, kind="journey.nudged", subject_id=member.id, at=req.at, payload=payload
+            )
+
+    @activity.defn
+    def send_level_change(self, req: MailRequest) -> None:
+        with self._sessions.begin() as session:
+            if ledger.already_recorded(session, req.key):
+                return
+            member = get_member(session, req.member_id)
+            level = self._levels[req.nth] if req.nth < len(self._levels) else str(req.nth)
+            self._deliver("level_change", [member.email], req.key, member=member, req=req, level=level)
+            ledger.append(
+                session,
+                key=req.key,
+                kind="mail.level_change_sent",
+                subject_id=member.id,
+                at=req.at,
+                payload={"level": level, "action": req.step_id},
             )
 
     @activity.defn

@@ -59,10 +59,12 @@ def worker() -> None:
 
 
 async def _run_worker(settings: Settings) -> None:
+    from api.schedules import ensure_trust_schedule
     from api.temporal import connect
     from api.worker import build_worker
 
     client = await connect(settings)
+    await ensure_trust_schedule(client, settings)
     running = build_worker(client, settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -59,6 +59,7 @@ def build_worker(
         base_url=settings.base_url,
         sign_in_secret=settings.secret_key,
         community_name=policy.community.name,
+        level_names=tuple(rule.name for rule in policy.trust.levels),
     )
     return Worker(
         client,

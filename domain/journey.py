@@ -45,6 +45,7 @@ class JourneyState:
     sign_in_links_sent: int = 0
     vouches: list[Vouch] = field(default_factory=list)
     suspended: bool = False
+    trust_level: int = 0
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,13 @@ class ActivitySeen:
 @dataclass(frozen=True)
 class SignInLinkRequest:
     reason: str = "requested"
+
+
+@dataclass(frozen=True)
+class TrustChanged:
+    old_level: int
+    new_level: int
+    action: str
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ with workflow.unsafe.imports_passed_through():
         JourneyView,
         SignInLinkRequest,
         StepCompletion,
+        TrustChanged,
     )
     from domain.vouching import Vouch, VouchOutcome, VouchRequest
 
@@ -114,6 +115,19 @@ class MemberJourney:
             now = workflow.now()
             returned = journey.touch(self.state, now)
             await self._returned_if_dormant(now, returned=returned)
+
+    @workflow.signal
+    async def trust_changed(self, change: TrustChanged) -> None:
+        await workflow.wait_condition(lambda: self._state is not None)
+        self.state.trust_level = change.new_level
+        key = f"{workflow.info().workflow_id}/trust/{workflow.uuid4()}"  # replays give the same uuid
+        await workflow.execute_activity(
+            contracts.send_level_change,
+            MailRequest(
+                self.state.member_id, workflow.now(), key, step_id=change.action, nth=change.new_level
+            ),
+            start_to_close_timeout=MAIL_SEND,
+        )
 
     @workflow.signal
     async def send_sign_in_link(self, request: SignInLinkRequest) -> None:

@@ -11,8 +11,9 @@ with workflow.unsafe.imports_passed_through():
     from activities.trust import TrustStore
 
 from workflows.member_journey import MemberJourney
+from workflows.trust_recompute import TrustRecompute
 
-WORKFLOWS: Sequence[type] = (MemberJourney,)
+WORKFLOWS: Sequence[type] = (MemberJourney, TrustRecompute)
 
 
 def activities(store: JourneyStore, mailer: Mailer, trust: TrustStore) -> list[Callable[..., Any]]:
@@ -27,4 +28,5 @@ def activities(store: JourneyStore, mailer: Mailer, trust: TrustStore) -> list[C
         mailer.send_sign_in_link,
         mailer.send_nudge,
         mailer.send_escalation,
+        mailer.send_level_change,
     ]

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, status
 
+from api import schedules
 from api.deps import SessionDep, SettingsDep, TemporalDep, allow
 from api.schemas import VouchBody
 from api.services import journeys, members, vouching
@@ -30,4 +31,6 @@ async def vouch_api(
     """Vouch for a member with a short statement and how you know them (409 with the reason if refused)."""
     await members.get(session, member_id)
     request = await vouching.request_from(session, settings, me, body)
-    return await journeys.vouch(temporal, settings, member_id, request)
+    outcome = await journeys.vouch(temporal, settings, member_id, request)
+    await schedules.request_trust_recompute(temporal, settings, "vouch")
+    return outcome

@@ -106,3 +106,23 @@ async def test_a_worker_killed_mid_journey_loses_nothing_and_doubles_nothing(sys
     assert len({m.message_id for m in welcomes}) == len(emails)
     assert {m.to for m in welcomes} == set(emails)
     assert [p.step_id for p in system.db.progress(first)] == ["code_of_conduct"]
+
+
+async def test_the_worker_creates_the_trust_recompute_schedule_once(system: System) -> None:
+    schedule_id = f"{system.settings.workflow_id_prefix}trust-recompute"
+
+    async def described() -> object:
+        try:
+            return await system.env.client.get_schedule_handle(schedule_id).describe()
+        except Exception:
+            return None
+
+    for _ in range(100):
+        if description := await described():
+            break
+        await asyncio.sleep(0.1)
+    assert description is not None
+    system.kill("worker")
+    system.start("worker")  # a second start finds the schedule and leaves it alone
+    await asyncio.sleep(2)
+    assert system.processes["worker"].poll() is None
