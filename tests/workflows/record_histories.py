@@ -19,11 +19,13 @@ from api.temporal import data_converter
 from api.worker import build_worker
 from domain.journey import ActivitySeen, CompletedBy, JourneyInput, StepCompletion
 from domain.roles import Role
+from domain.vouching import Relation, VoucherFacts, VouchRequest
 from models import Member, MemberStatus
 from models.migrate import upgrade
 from tests.conftest import binary, free_port, make_settings
 from tests.factories import Db, eventually
 from workflows.member_journey import MemberJourney
+from workflows.trust_recompute import RecomputeInput, TrustRecompute
 
 HISTORIES = Path(__file__).parent / "histories"
 
@@ -97,6 +99,29 @@ async def record() -> None:
                 "continued-as-new-first-run",
             )
             await save(env.client.get_workflow_handle(handle.id), "continued-as-new-second-run")
+
+            north, south = db.chapter("North"), db.chapter("South")
+            lead = db.member("lead-n@example.org", role=Role.ORGANIZER, chapter_id=north.id)
+            lead2 = db.member("lead-s@example.org", role=Role.ORGANIZER, chapter_id=south.id)
+            vouched, handle = await start("vouched@example.org")
+            for voucher, chapter in ((lead, north.id), (lead2, south.id)):
+                facts = VoucherFacts(voucher.id, 1, "member", 365, 0, chapter_id=chapter)
+                request = VouchRequest(
+                    facts,
+                    "We organized together.",
+                    Relation.WORKED_TOGETHER,
+                    settings.policy.vouching,
+                    tuple(r.name for r in settings.policy.trust.levels),
+                )
+                await handle.execute_update(MemberJourney.vouch, request)
+            await env.client.execute_workflow(
+                TrustRecompute.run,
+                RecomputeInput("history", settings.workflow_id_prefix),
+                id="history-trust",
+                task_queue=settings.temporal_task_queue,
+            )
+            await eventually(lambda: db.events(vouched.id, "mail.level_change_sent"))
+            await save(handle, "vouched-and-promoted")
     finally:
         await env.shutdown()
         sink.stop()

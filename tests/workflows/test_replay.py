@@ -39,3 +39,15 @@ async def test_saved_history_replays_without_nondeterminism(path: Path) -> None:
         workflows=list(WORKFLOWS), data_converter=data_converter(make_settings("sqlite://", 0))
     )
     await replayer.replay_workflow(load(path))
+
+
+def test_histories_cover_vouching_and_a_trust_change() -> None:
+    signals, updates = set(), set()
+    for path in HISTORIES:
+        for event in load(path).events:
+            if event.HasField("workflow_execution_signaled_event_attributes"):
+                signals.add(event.workflow_execution_signaled_event_attributes.signal_name)
+            if event.HasField("workflow_execution_update_accepted_event_attributes"):
+                updates.add(event.workflow_execution_update_accepted_event_attributes.accepted_request.input.name)
+    assert "trust_changed" in signals
+    assert {"vouch", "complete_step"} <= updates
