@@ -15,7 +15,7 @@ from temporalio.client import Client
 from api import temporal as temporal_connection
 from api.deps import Forbidden, NotSignedIn
 from api.pages import render
-from api.routes import auth, journey, members, meta, vouches
+from api.routes import auth, journey, members, meta, trust, vouches
 from api.settings import Settings
 from domain.errors import Conflict, InvalidField, NotFound, PerennialError, Rejected
 from models.base import async_session_factory, make_async_engine
@@ -40,7 +40,7 @@ def create_app(settings: Settings, temporal: Client | None = None) -> FastAPI:
         await engine.dispose()
 
     app = FastAPI(title="Perennial", version="0.1.0", lifespan=lifespan)
-    for router in (meta.router, auth.router, journey.router, members.router, vouches.router):
+    for router in (meta.router, auth.router, journey.router, members.router, vouches.router, trust.router):
         app.include_router(router)
     _translate_errors(app)
     app.add_middleware(

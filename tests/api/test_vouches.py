@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from activities.contracts import RecomputeTrust
+from activities.trust import TrustStore
 from domain.roles import Role
 from models import Vouch
+from models.base import utcnow
 from tests.api.conftest import Site
 
 BODY = {"statement": "We built the volunteer scheduler together.", "relation": "worked-together"}
@@ -55,3 +58,35 @@ async def test_vouching_twice_for_the_same_member_is_refused(site: Site) -> None
     assert (first.status_code, second.status_code, self_vouch.status_code) == (201, 409, 409)
     assert "already vouched" in second.json()["detail"]
     assert "cannot vouch for yourself" in self_vouch.json()["detail"]
+
+
+async def test_after_a_recompute_the_member_sees_their_level_why_and_who_vouched(site: Site) -> None:
+    north, south = site.db.chapter("North"), site.db.chapter("South")
+    leads = [
+        await site.member_with_journey(f"lead{i}@example.org", role=Role.ORGANIZER, chapter_id=c.id)
+        for i, c in enumerate((north, south))
+    ]
+    newcomer = await site.member_with_journey("new@example.org")
+    for lead in leads:
+        async with site.client() as client:
+            await site.sign_in_as(client, lead)
+            await client.post(
+                f"/api/members/{newcomer.id}/vouches",
+                json=BODY,
+                headers={"x-csrftoken": client.cookies["csrftoken"]},
+            )
+    async with site.client() as client:
+        await site.sign_in_as(client, newcomer)
+        before = (await client.get("/api/me/trust")).json()
+        TrustStore(site.db.sessions, site.settings.policy).recompute_trust(RecomputeTrust("run-1", utcnow()))
+        after = (await client.get("/api/me/trust")).json()
+        page = await client.get("/trust")
+
+    assert (before["level"], before["reason"], len(before["vouches"])) == ("newcomer", None, 2)
+    assert (after["level"], after["reason"]) == ("member", "Promoted to member.")
+    assert after["checklist"]["next_level"] == "contributor"
+    assert (
+        "Your trust level: member" in page.text
+        and "lead0" in page.text
+        and "We built the volunteer" in page.text
+    )

@@ -48,6 +48,8 @@ def test_histories_cover_vouching_and_a_trust_change() -> None:
             if event.HasField("workflow_execution_signaled_event_attributes"):
                 signals.add(event.workflow_execution_signaled_event_attributes.signal_name)
             if event.HasField("workflow_execution_update_accepted_event_attributes"):
-                updates.add(event.workflow_execution_update_accepted_event_attributes.accepted_request.input.name)
+                updates.add(
+                    event.workflow_execution_update_accepted_event_attributes.accepted_request.input.name
+                )
     assert "trust_changed" in signals
     assert {"vouch", "complete_step"} <= updates
