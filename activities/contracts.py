@@ -55,6 +55,14 @@ class RecordVouch:
 
 
 @dataclass(frozen=True)
+class RecordRevocation:
+    vouchee_id: int
+    voucher_id: int
+    at: datetime
+    key: str
+
+
+@dataclass(frozen=True)
 class RecomputeTrust:
     run_id: str
     at: datetime
@@ -99,6 +107,12 @@ def record_step(req: RecordStep) -> None:
 @activity.defn(name="record_vouch")
 def record_vouch(req: RecordVouch) -> None:
     """JourneyStore.record_vouch."""
+    raise NotImplementedError
+
+
+@activity.defn(name="revoke_vouch")
+def revoke_vouch(req: RecordRevocation) -> None:
+    """JourneyStore.revoke_vouch."""
     raise NotImplementedError
 
 

@@ -11,7 +11,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities import ledger
-from activities.contracts import RecordSignup, RecordStatus, RecordStep, RecordVouch
+from activities.contracts import RecordRevocation, RecordSignup, RecordStatus, RecordStep, RecordVouch
 from domain.policy import CommunityPolicy, Playbook, ProfileField
 from domain.vouching import Relation
 from models import Chapter, Member, MemberStatus, Project, StepProgress, Vouch
@@ -111,6 +111,31 @@ class JourneyStore:
                 actor_id=req.voucher_id,
                 at=req.at,
                 payload={"relation": req.relation},
+            )
+
+    @activity.defn
+    def revoke_vouch(self, req: RecordRevocation) -> None:
+        with self._sessions.begin() as session:
+            if ledger.already_recorded(session, req.key):
+                return
+            active = select(Vouch).where(
+                Vouch.voucher_id == req.voucher_id,
+                Vouch.vouchee_id == req.vouchee_id,
+                Vouch.revoked_at.is_(None),
+            )
+            vouch = session.scalar(active)
+            if vouch is None:
+                raise ApplicationError(
+                    "You have no vouch for this member to revoke.", type="Rejected", non_retryable=True
+                )
+            vouch.revoked_at = req.at
+            ledger.append(
+                session,
+                key=req.key,
+                kind="vouch.revoked",
+                subject_id=req.vouchee_id,
+                actor_id=req.voucher_id,
+                at=req.at,
             )
 
     @activity.defn

@@ -53,6 +53,12 @@ class VouchRequest:
 
 
 @dataclass(frozen=True)
+class Revocation:
+    voucher_id: int
+    policy: VouchPolicy
+
+
+@dataclass(frozen=True)
 class VouchOutcome:
     vouches: int
     enough: bool

@@ -14,7 +14,14 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities import contracts
-    from activities.contracts import MailRequest, RecordSignup, RecordStatus, RecordStep, RecordVouch
+    from activities.contracts import (
+        MailRequest,
+        RecordRevocation,
+        RecordSignup,
+        RecordStatus,
+        RecordStep,
+        RecordVouch,
+    )
     from domain import journey, vouching
     from domain.journey import (
         ActivitySeen,
@@ -27,7 +34,7 @@ with workflow.unsafe.imports_passed_through():
         StepCompletion,
         TrustChanged,
     )
-    from domain.vouching import Vouch, VouchOutcome, VouchRequest
+    from domain.vouching import Revocation, Vouch, VouchOutcome, VouchRequest
 
 DATABASE_WRITE = timedelta(seconds=30)
 MAIL_SEND = timedelta(seconds=60)
@@ -104,6 +111,20 @@ class MemberJourney:
     def _validate_vouch(self, request: VouchRequest) -> None:
         if self._state is not None and (reason := self._vouch_refusal(request)):
             raise ValueError(reason)
+
+    @workflow.update
+    async def revoke_vouch(self, revocation: Revocation) -> VouchOutcome:
+        await workflow.wait_condition(lambda: self._state is not None)
+        async with self._lock:
+            if not any(v.voucher_id == revocation.voucher_id for v in self.state.vouches):
+                raise ApplicationError("You have no vouch for this member to revoke.", type="Rejected")
+            key = f"{workflow.info().workflow_id}/revoke/{revocation.voucher_id}/{workflow.uuid4()}"
+            record = RecordRevocation(self.state.member_id, revocation.voucher_id, workflow.now(), key)
+            await self._write_for_caller(contracts.revoke_vouch, record, "The vouch was not revoked")
+            self.state.vouches = [v for v in self.state.vouches if v.voucher_id != revocation.voucher_id]
+            return VouchOutcome(
+                len(self.state.vouches), vouching.requirement_met(self.state.vouches, revocation.policy)
+            )
 
     def _vouch_refusal(self, request: VouchRequest) -> str | None:
         return vouching.refusal(request, self.state.member_id, self.state.vouches, self.state.suspended)

@@ -21,6 +21,7 @@ def activities(store: JourneyStore, mailer: Mailer, trust: TrustStore) -> list[C
         store.start_journey,
         store.record_step,
         store.record_vouch,
+        store.revoke_vouch,
         store.mark_dormant,
         store.mark_returned,
         trust.recompute_trust,

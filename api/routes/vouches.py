@@ -11,7 +11,7 @@ from api.deps import SessionDep, SettingsDep, TemporalDep, allow
 from api.schemas import VouchBody
 from api.services import journeys, members, vouching
 from domain.roles import EVERYONE_SIGNED_IN
-from domain.vouching import VouchOutcome
+from domain.vouching import Revocation, VouchOutcome
 from models import Member
 
 router = APIRouter(tags=["vouching"])
@@ -33,4 +33,21 @@ async def vouch_api(
     request = await vouching.request_from(session, settings, me, body)
     outcome = await journeys.vouch(temporal, settings, member_id, request)
     await schedules.request_trust_recompute(temporal, settings, "vouch")
+    return outcome
+
+
+@router.post("/api/members/{member_id}/vouches/revoke", response_model=VouchOutcome)
+async def revoke_api(
+    member_id: int,
+    me: Annotated[Member, allow(EVERYONE_SIGNED_IN)],
+    session: SessionDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+) -> VouchOutcome:
+    """Withdraw your vouch for a member (409 if you have none); their trust is recomputed shortly."""
+    await members.get(session, member_id)
+    outcome = await journeys.revoke_vouch(
+        temporal, settings, member_id, Revocation(me.id, settings.policy.vouching)
+    )
+    await schedules.request_trust_recompute(temporal, settings, "revocation")
     return outcome

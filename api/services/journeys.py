@@ -11,7 +11,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from api.settings import Settings
 from domain.errors import NotFound, Rejected
 from domain.journey import ActivitySeen, JourneyView, SignInLinkRequest, StepCompletion
-from domain.vouching import VouchOutcome, VouchRequest
+from domain.vouching import Revocation, VouchOutcome, VouchRequest
 from workflows.member_journey import MemberJourney
 
 
@@ -41,6 +41,15 @@ async def complete_step(
 async def vouch(temporal: Client, settings: Settings, member_id: int, request: VouchRequest) -> VouchOutcome:
     outcome: VouchOutcome = await _update(
         handle(temporal, settings, member_id), MemberJourney.vouch, request, member_id
+    )
+    return outcome
+
+
+async def revoke_vouch(
+    temporal: Client, settings: Settings, member_id: int, revocation: Revocation
+) -> VouchOutcome:
+    outcome: VouchOutcome = await _update(
+        handle(temporal, settings, member_id), MemberJourney.revoke_vouch, revocation, member_id
     )
     return outcome
 

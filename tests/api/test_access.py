@@ -39,6 +39,7 @@ EXPECTED_ACCESS: dict[tuple[str, str], tuple[object, bool]] = {
     ("POST", "/members/{member_id}/steps/{step_id}"): (ORGANIZERS, False),
     ("POST", "/api/members/{member_id}/steps/{step_id}"): (ORGANIZERS, False),
     ("POST", "/api/members/{member_id}/vouches"): (EVERYONE, False),
+    ("POST", "/api/members/{member_id}/vouches/revoke"): (EVERYONE, False),
     ("GET", "/trust"): (EVERYONE, False),
     ("GET", "/api/me/trust"): (EVERYONE, False),
 }

@@ -90,3 +90,31 @@ async def test_after_a_recompute_the_member_sees_their_level_why_and_who_vouched
         and "lead0" in page.text
         and "We built the volunteer" in page.text
     )
+
+
+async def test_a_voucher_revokes_their_vouch_and_only_their_own(site: Site) -> None:
+    lead = await site.member_with_journey("lead@example.org", role=Role.ORGANIZER)
+    newcomer = await site.member_with_journey("new@example.org")
+    bystander = await site.member_with_journey("by@example.org")
+    async with site.client() as client:
+        await site.sign_in_as(client, lead)
+        headers = {"x-csrftoken": client.cookies["csrftoken"]}
+        await client.post(f"/api/members/{newcomer.id}/vouches", json=BODY, headers=headers)
+        revoked = await client.post(f"/api/members/{newcomer.id}/vouches/revoke", headers=headers)
+        again = await client.post(f"/api/members/{newcomer.id}/vouches/revoke", headers=headers)
+    async with site.client() as client:
+        await site.sign_in_as(client, bystander)
+        not_theirs = await client.post(
+            f"/api/members/{newcomer.id}/vouches/revoke", headers={"x-csrftoken": client.cookies["csrftoken"]}
+        )
+
+    assert revoked.status_code == 200 and revoked.json() == {"vouches": 0, "enough": False}
+    assert again.status_code == 409 and "no vouch for this member" in again.json()["detail"]
+    assert not_theirs.status_code == 409
+    with site.db.session() as s:
+        [vouch] = s.query(Vouch).all()
+    assert vouch.revoked_at is not None
+    assert [e.kind for e in site.db.events(newcomer.id) if e.kind.startswith("vouch.")] == [
+        "vouch.given",
+        "vouch.revoked",
+    ]
