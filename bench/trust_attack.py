@@ -13,11 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
 from sklearn.metrics import roc_auc_score
 
-from domain.trust.advogato import DEFAULT_CAPACITIES, accepted_indices
+from domain.trust.advogato import DEFAULT_CAPACITIES, accepted_indices, capacities_by_distance
 from domain.trust.rank import rank_indices
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "soc-sign-bitcoinotc.csv.gz"
@@ -47,7 +45,7 @@ def run(seed: int = 7) -> dict[str, Any]:
     honest, givers, recipients, levels = load_honest_graph()
     in_degree = np.bincount(recipients, minlength=honest)
     seeds = np.argsort(-in_degree)[:SEEDS].astype(np.int64)
-    capacity = _capacity(honest, givers, recipients, seeds)
+    capacity = capacities_by_distance(honest, givers, recipients, seeds, DEFAULT_CAPACITIES)
     baseline = set(accepted_indices(honest, givers, recipients, seeds).tolist())
     sybil_givers, sybil_recipients = sybil_region(honest, rng)
     results = []
@@ -118,16 +116,6 @@ def _attack(
         "rank_auc_honest_vs_sybil": round(float(roc_auc_score(labels, scores)), 4),
         "confused_capacities": sorted(capacity[confused].tolist(), reverse=True)[:5],
     }
-
-
-def _capacity(size: int, givers: np.ndarray, recipients: np.ndarray, seeds: np.ndarray) -> np.ndarray:
-    adjacency = csr_matrix((np.ones(len(givers)), (givers, recipients)), shape=(size, size))
-    distance = dijkstra(adjacency, indices=seeds, unweighted=True, min_only=True)
-    table = np.asarray(DEFAULT_CAPACITIES)
-    result = np.zeros(size, dtype=np.int64)
-    reached = np.isfinite(distance)
-    result[reached] = table[np.minimum(distance[reached].astype(int), len(table) - 1)]
-    return result
 
 
 if __name__ == "__main__":

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -103,3 +105,10 @@ async def eventually(check: Callable[[], Any], timeout: float = 15.0) -> Any:
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout}s: last result {result!r}")
         await asyncio.sleep(0.05)
+
+
+def csrf(page: httpx.Response) -> str:
+    """The CSRF token a rendered form carries, as a browser would submit it."""
+    match = re.search(r'name="csrftoken" value="([^"]+)"', page.text)
+    assert match, "the page has no CSRF field"
+    return match.group(1)

@@ -70,7 +70,7 @@ def accepted_indices(
     """Accounts accepted by one run of the metric over one set of certificates."""
     if any(c < 1 for c in capacities) or not capacities:
         raise ValueError("capacities must be positive whole numbers, e.g. 800,200,200,50,12,4,2,1")
-    node_capacity = _capacities_by_distance(size, givers, recipients, seeds, capacities)
+    node_capacity = capacities_by_distance(size, givers, recipients, seeds, capacities)
     reachable = np.flatnonzero(node_capacity > 0)
     source, sink = 2 * size, 2 * size + 1
     # Every unit of flow ends on a capacity-1 sink edge, so no edge can carry more than the number of
@@ -98,7 +98,7 @@ def accepted_indices(
     return np.flatnonzero(into_sink[0 : 2 * size : 2] > 0)
 
 
-def _capacities_by_distance(
+def capacities_by_distance(
     size: int,
     givers: NDArray[np.int64],
     recipients: NDArray[np.int64],

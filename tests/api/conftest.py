@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -17,7 +16,7 @@ from domain import sign_in
 from domain.roles import Role
 from models import Member
 from tests.conftest import each_database
-from tests.factories import Db, eventually
+from tests.factories import Db, csrf, eventually
 
 BASE = "http://testserver"
 
@@ -57,12 +56,6 @@ class Site:
             with self.db.sessions.begin() as s:
                 s.get(Member, member_id).role = role  # type: ignore[union-attr]
         return self.db.get(Member, member_id)
-
-
-def csrf(page: httpx.Response) -> str:
-    match = re.search(r'name="csrftoken" value="([^"]+)"', page.text)
-    assert match, "the page has no CSRF field"
-    return match.group(1)
 
 
 settings = pytest.fixture(each_database, name="settings")

@@ -9,8 +9,9 @@ from api.app import create_app
 from domain import sign_in
 from domain.roles import Role
 from models import Member, MemberStatus
-from tests.api.conftest import Site, csrf
+from tests.api.conftest import Site
 from tests.conftest import make_settings
+from tests.factories import csrf
 
 
 async def test_a_member_completes_steps_on_the_checklist_and_sees_them_done(site: Site) -> None:

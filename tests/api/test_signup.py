@@ -7,8 +7,8 @@ import pytest
 from temporalio.service import RPCError
 
 from models import Member
-from tests.api.conftest import Site, csrf
-from tests.factories import eventually
+from tests.api.conftest import Site
+from tests.factories import csrf, eventually
 
 
 async def test_signing_up_on_the_page_starts_a_journey_and_the_emailed_link_signs_in(site: Site) -> None:

@@ -9,11 +9,7 @@ import httpx
 
 from models import Member
 from tests.e2e.conftest import System
-from tests.factories import eventually
-
-
-def csrf(page: httpx.Response) -> str:
-    return re.search(r'name="csrftoken" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+from tests.factories import csrf, eventually
 
 
 async def sign_in_from_outbox(browser: httpx.AsyncClient, system: System, email: str) -> None:
