@@ -13,6 +13,7 @@ from datetime import datetime
 from temporalio import activity
 
 from domain.policy import Playbook
+from domain.vouching import SuspensionOutcome
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,25 @@ class RecordRevocation:
 
 
 @dataclass(frozen=True)
+class RecordSuspension:
+    member_id: int
+    organizer_id: int
+    reason: str
+    penalty_points: int
+    at: datetime
+    key: str
+
+
+@dataclass(frozen=True)
+class RecordReinstatement:
+    member_id: int
+    organizer_id: int
+    reason: str
+    at: datetime
+    key: str
+
+
+@dataclass(frozen=True)
 class RecomputeTrust:
     run_id: str
     at: datetime
@@ -90,6 +110,7 @@ class MailRequest:
     step_id: str | None = None
     nth: int = 0
     idle_days: int = 0
+    about_id: int | None = None  # the other member a message concerns (a suspended vouchee, an asker)
 
 
 @activity.defn(name="start_journey")
@@ -113,6 +134,30 @@ def record_vouch(req: RecordVouch) -> None:
 @activity.defn(name="revoke_vouch")
 def revoke_vouch(req: RecordRevocation) -> None:
     """JourneyStore.revoke_vouch."""
+    raise NotImplementedError
+
+
+@activity.defn(name="suspend_member")
+def suspend_member(req: RecordSuspension) -> SuspensionOutcome:
+    """AccountabilityStore.suspend_member: suspend, penalize vouchers, queue their other vouchees."""
+    raise NotImplementedError
+
+
+@activity.defn(name="reinstate_member")
+def reinstate_member(req: RecordReinstatement) -> None:
+    """AccountabilityStore.reinstate_member."""
+    raise NotImplementedError
+
+
+@activity.defn(name="send_voucher_notice")
+def send_voucher_notice(req: MailRequest) -> None:
+    """Mailer.send_voucher_notice: tell a voucher that someone they vouched for (about_id) was suspended."""
+    raise NotImplementedError
+
+
+@activity.defn(name="send_vouch_ask")
+def send_vouch_ask(req: MailRequest) -> None:
+    """Mailer.send_vouch_ask: ask a member (member_id) to consider vouching for about_id."""
     raise NotImplementedError
 
 

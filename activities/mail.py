@@ -109,6 +109,31 @@ class Mailer:
                 },
             )
 
+    @activity.defn
+    def send_voucher_notice(self, req: MailRequest) -> None:
+        self._send_about(req, "voucher_notice", "mail.voucher_notice_sent", penalty=req.nth)
+
+    @activity.defn
+    def send_vouch_ask(self, req: MailRequest) -> None:
+        self._send_about(req, "vouch_ask", "mail.vouch_ask_sent", vouch_url=f"/members/{req.about_id}/vouch")
+
+    def _send_about(self, req: MailRequest, template: str, kind: str, **context: Any) -> None:
+        """A message to one member about another; the ledger records it under the other member."""
+        with self._sessions.begin() as session:
+            if ledger.already_recorded(session, req.key):
+                return
+            recipient = get_member(session, req.member_id)
+            about = get_member(session, req.about_id or 0)
+            self._deliver(template, [recipient.email], req.key, member=recipient, about=about, **context)
+            ledger.append(
+                session,
+                key=req.key,
+                kind=kind,
+                subject_id=about.id,
+                at=req.at,
+                payload={"to": recipient.id},
+            )
+
     def _send_to_member(self, req: MailRequest, template: str, kind: str, *, with_sign_in_link: bool) -> None:
         with self._sessions.begin() as session:
             if ledger.already_recorded(session, req.key):

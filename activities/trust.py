@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
 
-from activities import ledger
+from activities import ledger, review
 from activities.contracts import LevelChange, RecomputeResult, RecomputeTrust
+from domain import contributions
+from domain.contributions import ActivitySignals
 from domain.policy import CommunityPolicy
 from domain.roles import ORGANIZERS
 from domain.trust.assess import Assessment, MemberFacts, VouchEdge, assess
@@ -26,14 +31,19 @@ class TrustStore:
             if session.scalar(select(TrustScore.id).where(TrustScore.run_id == req.run_id).limit(1)):
                 return _earlier_result(session, req.run_id)
             members = {m.id: m for m in session.scalars(select(Member))}
-            active = select(Vouch).where(Vouch.revoked_at.is_(None), Vouch.expires_at > req.at)
+            active = list(
+                session.scalars(select(Vouch).where(Vouch.revoked_at.is_(None), Vouch.expires_at > req.at))
+            )
+            work = _activity_signals(session, req.at)
+            names = tuple(rule.name for rule in self._policy.trust.levels)
             assessments = assess(
-                [_facts(m, len(self._policy.trust.levels)) for m in members.values()],
-                [VouchEdge(v.voucher_id, v.vouchee_id, v.relation) for v in session.scalars(active)],
+                [_facts(m, names, work.get(m.id)) for m in members.values()],
+                [VouchEdge(v.voucher_id, v.vouchee_id, v.relation) for v in active],
                 self._policy,
                 req.at,
             )
             changes = [c for a in assessments if (c := self._record(session, req, members[a.member_id], a))]
+            review.queue_ring_suspects(session, active, req.at)
             return RecomputeResult(len(assessments), changes)
 
     def _record(
@@ -58,6 +68,8 @@ class TrustStore:
                 },
             )
         )
+        if decision.action is Action.AWAIT_APPROVAL:
+            review.queue_level_approval(session, member.id, decision.reason, req.at)
         if decision.action is Action.WARN and member.trust_warned_at is None:
             member.trust_warned_at = req.at
         elif decision.action is not Action.WARN:
@@ -85,15 +97,32 @@ class TrustStore:
         return change
 
 
-def _facts(member: Member, levels: int) -> MemberFacts:
+def _facts(member: Member, names: tuple[str, ...], work: ActivitySignals | None) -> MemberFacts:
     return MemberFacts(
         member.id,
         member.signed_up_at,
         member.chapter_id,
         member.role in ORGANIZERS,
-        min(member.trust_level, levels - 1),
+        min(member.trust_level, len(names) - 1),
         member.trust_warned_at,
+        approved_for=frozenset(names[1 : (member.approved_level or 0) + 1]),
+        contributions=work.contributions if work else 0,
+        activity=work.activity if work else 0.0,
+        suspended=member.suspended,
     )
+
+
+def _activity_signals(session: Session, now: datetime) -> dict[int, ActivitySignals]:
+    rows = session.execute(
+        select(Event.subject_id, Event.kind, Event.at).where(
+            Event.kind.startswith(contributions.LEDGER_PREFIX), Event.subject_type == "member"
+        )
+    )
+    by_member: dict[int, list[contributions.Contribution]] = defaultdict(list)
+    for member_id, kind, at in rows:
+        if (known := contributions.kind_of(kind)) is not None:
+            by_member[member_id].append(contributions.Contribution(known, at))
+    return {m: contributions.signals(found, now) for m, found in by_member.items()}
 
 
 def _earlier_result(session: Session, run_id: str) -> RecomputeResult:

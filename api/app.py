@@ -9,13 +9,15 @@ from contextlib import asynccontextmanager
 from asgi_csrf import asgi_csrf
 from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import ValidationError
 from starlette.middleware.sessions import SessionMiddleware
 from temporalio.client import Client
 
 from api import temporal as temporal_connection
 from api.deps import Forbidden, NotSignedIn
+from api.forms import field_errors
 from api.pages import render
-from api.routes import auth, journey, members, meta, trust, vouches
+from api.routes import auth, journey, members, meta, reviews, standing, trust, vouches
 from api.settings import Settings
 from domain.errors import Conflict, InvalidField, NotFound, PerennialError, Rejected
 from models.base import async_session_factory, make_async_engine
@@ -40,7 +42,8 @@ def create_app(settings: Settings, temporal: Client | None = None) -> FastAPI:
         await engine.dispose()
 
     app = FastAPI(title="Perennial", version="0.1.0", lifespan=lifespan)
-    for router in (meta.router, auth.router, journey.router, members.router, vouches.router, trust.router):
+    routers = (meta, auth, journey, members, vouches, trust, standing, reviews)
+    for router in (module.router for module in routers):
         app.include_router(router)
     _translate_errors(app)
     app.add_middleware(
@@ -87,6 +90,13 @@ def _translate_errors(app: FastAPI) -> None:
         assert isinstance(exc, InvalidField)
         detail = [{"loc": ["body", exc.field], "msg": exc.message, "type": "value_error"}]
         return JSONResponse({"detail": detail}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+    @app.exception_handler(ValidationError)
+    async def invalid_form(request: Request, exc: Exception) -> Response:
+        """A form read into a pydantic model outside FastAPI's own body parsing."""
+        assert isinstance(exc, ValidationError)
+        messages = "; ".join(f"{name}: {message}" for name, message in field_errors(exc).items())
+        return _error(request, status.HTTP_422_UNPROCESSABLE_CONTENT, f"Please correct the form. {messages}")
 
     @app.exception_handler(PerennialError)
     async def perennial_error(request: Request, exc: Exception) -> Response:

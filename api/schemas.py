@@ -7,11 +7,12 @@ import zoneinfo
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, field_validator
 
+from domain.contributions import ContributionKind
 from domain.roles import Role
 from domain.vouching import Relation
-from models import MemberStatus
+from models import MemberStatus, ReviewOutcome
 
 
 def _blank_is_none(value: Any) -> Any:
@@ -86,6 +87,47 @@ class VouchBody(BaseModel):
     relation: Relation
 
 
+class ReasonBody(BaseModel):
+    """An organizer's decision about a member (suspend, lift a suspension), with the reason kept on record."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: Annotated[str, Field(min_length=10, max_length=500)]
+
+
+class AskBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    member_ids: Annotated[list[int], Field(min_length=1, max_length=5)]
+
+
+class ApprovalBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    level: Annotated[str, Field(min_length=1, max_length=40)]
+
+
+class ResolutionBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    outcome: ReviewOutcome
+    note: Annotated[str, Field(max_length=500)] = ""
+
+
+class ContributionIn(BaseModel):
+    """One contribution: a merged PR, a review, an event attended, a mentoring session, an organizing task."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    kind: ContributionKind
+    at: AwareDatetime | None = None
+    ref: Annotated[str, Field(max_length=120)] | None = (
+        None  # what it was part of, e.g. an event name or PR url
+    )
+    counterpart_id: int | None = None  # the other member: whose PR was reviewed, who was mentored
+    external_id: Annotated[str, Field(max_length=150)] | None = None  # the source's id, to ignore resends
+
+
 class MemberOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -101,6 +143,8 @@ class MemberOut(BaseModel):
     skills: list[str]
     signed_up_at: datetime
     last_active_at: datetime
+    trust_level: int
+    suspended_at: datetime | None
 
 
 class EventOut(BaseModel):

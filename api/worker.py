@@ -12,6 +12,7 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 import workflows
+from activities.accountability import AccountabilityStore
 from activities.mail import Mailer
 from activities.smtp import SmtpServer, SmtpTransport
 from activities.store import JourneyStore
@@ -65,7 +66,9 @@ def build_worker(
         client,
         task_queue=task_queue or settings.temporal_task_queue,
         workflows=list(registry.WORKFLOWS),
-        activities=registry.activities(store, mailer, TrustStore(sessions, policy)),
+        activities=registry.activities(
+            store, mailer, TrustStore(sessions, policy), AccountabilityStore(sessions)
+        ),
         activity_executor=ThreadPoolExecutor(MAX_CONCURRENT_ACTIVITIES),
         max_concurrent_activities=MAX_CONCURRENT_ACTIVITIES,
         max_cached_workflows=max_cached_workflows,

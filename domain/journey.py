@@ -30,6 +30,7 @@ class Status(enum.StrEnum):
     ACTIVE = "active"
     DORMANT = "dormant"
     COMPLETE = "complete"
+    SUSPENDED = "suspended"
 
 
 @dataclass
@@ -46,6 +47,8 @@ class JourneyState:
     vouches: list[Vouch] = field(default_factory=list)
     suspended: bool = False
     trust_level: int = 0
+    asked: list[int] = field(default_factory=list)  # members asked to vouch, each asked once
+    suspensions: int = 0
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,15 @@ class TrustChanged:
     old_level: int
     new_level: int
     action: str
+
+
+MAX_ASKS_AT_ONCE = 5
+MAX_ASKS = 15
+
+
+@dataclass(frozen=True)
+class VouchAsk:
+    member_ids: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -127,6 +139,8 @@ def current_step(state: JourneyState) -> Step | None:
 
 def refusal(state: JourneyState, completion: StepCompletion) -> str | None:
     """Why this completion must be refused, or None when it may be recorded."""
+    if state.suspended:
+        return "This membership is suspended; an organizer must lift the suspension before steps go on."
     playbook = state.playbook
     step = playbook.step(completion.step_id)
     if step is None:
@@ -150,8 +164,30 @@ def refusal(state: JourneyState, completion: StepCompletion) -> str | None:
     return None
 
 
+def ask_refusal(state: JourneyState, ask: VouchAsk) -> str | None:
+    """Why these members may not be asked to vouch, or None. Asking is capped so it never becomes spam."""
+    ids = ask.member_ids
+    if state.suspended:
+        return "This membership is suspended; asking for vouches waits until the suspension is lifted."
+    if not ids:
+        return "Name at least one member to ask."
+    if len(ids) > MAX_ASKS_AT_ONCE:
+        return f"Ask at most {MAX_ASKS_AT_ONCE} members at a time."
+    if state.member_id in ids:
+        return "You cannot ask yourself for a vouch."
+    if len(set(ids)) != len(ids):
+        return "Each member can be named once."
+    if again := [i for i in ids if i in state.asked]:
+        return f"You have already asked member {again[0]}; each person is asked once."
+    if len(state.asked) + len(ids) > MAX_ASKS:
+        return f"You can ask {MAX_ASKS} members in all; ask your chapter organizers for help instead."
+    return None
+
+
 def next_idle_action(state: JourneyState) -> IdleAction | None:
     """The next reminder, escalation or dormancy mark that an idle spell would trigger."""
+    if state.suspended:
+        return None  # no reminders to a suspended member, and no dormancy while organizers decide
     idle = state.playbook.idle
     step = current_step(state)
     candidates: list[tuple[int, IdleActionKind, str]] = []
@@ -211,7 +247,15 @@ def view(state: JourneyState) -> JourneyView:
         )
     action = next_idle_action(state)
     reminder_at = action.at if action and action.kind is IdleActionKind.REMIND else None
-    status = Status.DORMANT if state.dormant else Status.COMPLETE if next_id is None else Status.ACTIVE
+    status = (
+        Status.SUSPENDED
+        if state.suspended
+        else Status.DORMANT
+        if state.dormant
+        else Status.COMPLETE
+        if next_id is None
+        else Status.ACTIVE
+    )
     return JourneyView(
         state.member_id,
         status,

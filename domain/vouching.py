@@ -6,6 +6,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -41,6 +42,7 @@ class VoucherFacts:
     vouches_last_30_days: int
     penalty: int = 0
     chapter_id: int | None = None
+    suspended: bool = False
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,48 @@ class Vouch:
     relation: Relation
 
 
+@dataclass(frozen=True)
+class Suspension:
+    organizer_id: int
+    reason: str
+    penalty_points: int  # the policy's cost to each voucher, fixed when the organizer acts
+
+
+@dataclass(frozen=True)
+class Reinstatement:
+    organizer_id: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class SuspensionOutcome:
+    """Who stood behind the member, so each can be told, and how many other members went for review."""
+
+    voucher_ids: tuple[int, ...]
+    queued_for_review: int
+
+
+@dataclass(frozen=True)
+class Penalty:
+    points: int
+    at: datetime
+
+
+def suspension_refusal(already_suspended: bool, change: Suspension | Reinstatement) -> str | None:
+    if len(change.reason.strip()) < 10:
+        return "Give the reason in a sentence (at least 10 characters); the member and the record keep it."
+    if isinstance(change, Suspension) and already_suspended:
+        return "This member is already suspended."
+    if isinstance(change, Reinstatement) and not already_suspended:
+        return "This member is not suspended."
+    return None
+
+
+def penalty(penalties: Sequence[Penalty], now: datetime) -> int:
+    """Capacity still lost to suspended vouchees: each penalty shrinks by one point per 30 days."""
+    return sum(max(p.points - (now - p.at).days // 30, 0) for p in penalties)
+
+
 def budget(facts: VoucherFacts, policy: VouchPolicy) -> int:
     return max(policy.budget_per_30_days - facts.penalty, 0)
 
@@ -84,6 +128,17 @@ def refusal(request: VouchRequest, vouchee_id: int, existing: Sequence[Vouch], s
         return "This member is suspended; vouches are closed until an organizer lifts the suspension."
     if any(v.voucher_id == voucher.voucher_id for v in existing):
         return "You have already vouched for this member."
+    if reason := voucher_refusal(voucher, policy, level_names):
+        return reason
+    if not request.statement.strip():
+        return "Say in a sentence how you know their work."
+    return None
+
+
+def voucher_refusal(voucher: VoucherFacts, policy: VouchPolicy, level_names: Sequence[str]) -> str | None:
+    """Why this member cannot vouch for anyone right now, or None."""
+    if voucher.suspended:
+        return "Your membership is suspended, so you cannot vouch for anyone."
     if voucher.level < policy.min_voucher_level:
         needed = level_names[policy.min_voucher_level]
         return f"Vouching needs the level '{needed}'; you are '{voucher.level_name}'."
@@ -96,8 +151,6 @@ def refusal(request: VouchRequest, vouchee_id: int, existing: Sequence[Vouch], s
             + (" (reduced after a vouchee was suspended)" if voucher.penalty else "")
             + "; try again later."
         )
-    if not request.statement.strip():
-        return "Say in a sentence how you know their work."
     return None
 
 

@@ -4,8 +4,9 @@ from models.base import Base
 from models.community import Chapter, ChapterKind, Community, Project, ProjectStatus
 from models.ledger import Event
 from models.member import Member, MemberStatus, StepProgress
+from models.review import ReviewItem, ReviewKind, ReviewOutcome
 from models.trust import TrustScore
-from models.vouch import Vouch
+from models.vouch import Vouch, VouchPenalty
 
 __all__ = [
     "Base",
@@ -17,7 +18,11 @@ __all__ = [
     "MemberStatus",
     "Project",
     "ProjectStatus",
+    "ReviewItem",
+    "ReviewKind",
+    "ReviewOutcome",
     "StepProgress",
     "TrustScore",
     "Vouch",
+    "VouchPenalty",
 ]

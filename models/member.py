@@ -32,6 +32,10 @@ class Member(Base):
     role: Mapped[Role] = mapped_column(str_enum(Role), default=Role.MEMBER)
     trust_level: Mapped[int] = mapped_column(default=0, server_default="0")  # index into the policy's levels
     trust_warned_at: Mapped[datetime | None]  # when a pending demotion was announced
+    # An organizer's approval to hold this level: the top level is never reached by scores alone.
+    approved_level: Mapped[int | None]
+    suspended_at: Mapped[datetime | None]
+    suspended_reason: Mapped[str | None] = mapped_column(String(500))
     status: Mapped[MemberStatus] = mapped_column(
         str_enum(MemberStatus), default=MemberStatus.ACTIVE, index=True
     )
@@ -40,6 +44,10 @@ class Member(Base):
     sign_in_nonce: Mapped[int] = mapped_column(default=0)
     signed_up_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_active_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def suspended(self) -> bool:
+        return self.suspended_at is not None
 
     def consented_to(self, purpose: str) -> bool:
         return bool(self.consents.get(purpose, False))

@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities import contracts
-    from activities.contracts import (
-        MailRequest,
-        RecordRevocation,
-        RecordSignup,
-        RecordStatus,
-        RecordStep,
-        RecordVouch,
-    )
-    from domain import journey, vouching
+    from activities.contracts import MailRequest, RecordSignup, RecordStatus, RecordStep
+    from domain import journey
     from domain.journey import (
         ActivitySeen,
         IdleAction,
@@ -34,17 +24,14 @@ with workflow.unsafe.imports_passed_through():
         StepCompletion,
         TrustChanged,
     )
-    from domain.vouching import Revocation, Vouch, VouchOutcome, VouchRequest
 
-DATABASE_WRITE = timedelta(seconds=30)
-MAIL_SEND = timedelta(seconds=60)
-# A caller waits on an update: give up after a few attempts so they get an answer, not a hang.
-CALLER_WAITING = RetryPolicy(maximum_attempts=5)
+from workflows.journey_standing import DATABASE_WRITE, MAIL_SEND, StandingHandlers
+
 SIGN_IN_LINK_INTERVAL = timedelta(minutes=1)
 
 
 @workflow.defn
-class MemberJourney:
+class MemberJourney(StandingHandlers):
     @workflow.init
     def __init__(self, inp: JourneyInput) -> None:
         self._state: JourneyState | None = inp.state
@@ -83,51 +70,6 @@ class MemberJourney:
     def _validate_completion(self, completion: StepCompletion) -> None:
         if self._state is not None and (reason := journey.refusal(self._state, completion)):
             raise ValueError(reason)
-
-    @workflow.update
-    async def vouch(self, request: VouchRequest) -> VouchOutcome:
-        await workflow.wait_condition(lambda: self._state is not None)
-        async with self._lock:
-            if reason := self._vouch_refusal(request):
-                raise ApplicationError(reason, type="Rejected", non_retryable=True)
-            now, voucher = workflow.now(), request.voucher
-            record = RecordVouch(
-                self.state.member_id,
-                voucher.voucher_id,
-                request.statement,
-                request.relation.value,
-                now,
-                now + timedelta(days=request.policy.expiry_days),
-                vouching.budget(voucher, request.policy),
-                f"{workflow.info().workflow_id}/vouch/{voucher.voucher_id}",
-            )
-            await self._write_for_caller(contracts.record_vouch, record, "The vouch was not recorded")
-            self.state.vouches.append(Vouch(voucher.voucher_id, voucher.chapter_id, request.relation))
-            return VouchOutcome(
-                len(self.state.vouches), vouching.requirement_met(self.state.vouches, request.policy)
-            )
-
-    @vouch.validator
-    def _validate_vouch(self, request: VouchRequest) -> None:
-        if self._state is not None and (reason := self._vouch_refusal(request)):
-            raise ValueError(reason)
-
-    @workflow.update
-    async def revoke_vouch(self, revocation: Revocation) -> VouchOutcome:
-        await workflow.wait_condition(lambda: self._state is not None)
-        async with self._lock:
-            if not any(v.voucher_id == revocation.voucher_id for v in self.state.vouches):
-                raise ApplicationError("You have no vouch for this member to revoke.", type="Rejected")
-            key = f"{workflow.info().workflow_id}/revoke/{revocation.voucher_id}/{workflow.uuid4()}"
-            record = RecordRevocation(self.state.member_id, revocation.voucher_id, workflow.now(), key)
-            await self._write_for_caller(contracts.revoke_vouch, record, "The vouch was not revoked")
-            self.state.vouches = [v for v in self.state.vouches if v.voucher_id != revocation.voucher_id]
-            return VouchOutcome(
-                len(self.state.vouches), vouching.requirement_met(self.state.vouches, revocation.policy)
-            )
-
-    def _vouch_refusal(self, request: VouchRequest) -> str | None:
-        return vouching.refusal(request, self.state.member_id, self.state.vouches, self.state.suspended)
 
     @workflow.signal
     async def activity_seen(self, seen: ActivitySeen) -> None:
@@ -168,12 +110,6 @@ class MemberJourney:
     @workflow.query
     def view(self) -> JourneyView | None:
         return None if self._state is None else journey.view(self._state)
-
-    @property
-    def state(self) -> JourneyState:
-        if self._state is None:
-            raise ApplicationError("the journey has not started yet", non_retryable=True)
-        return self._state
 
     async def _sign_up(self, member_id: int) -> None:
         async with self._lock:
@@ -255,16 +191,6 @@ class MemberJourney:
         await self._write_for_caller(
             contracts.record_step, record, f"Step '{completion.step_id}' was not recorded"
         )
-
-    async def _write_for_caller(self, write: Callable[[Any], None], record: object, failed: str) -> None:
-        """Run a write that someone waits on; a refusal becomes their answer, with its reason."""
-        try:
-            await workflow.execute_activity(
-                write, record, start_to_close_timeout=DATABASE_WRITE, retry_policy=CALLER_WAITING
-            )
-        except ActivityError as exc:
-            cause = exc.cause.message if isinstance(exc.cause, ApplicationError) else str(exc)
-            raise ApplicationError(f"{failed}: {cause}", type="Rejected", non_retryable=True) from exc
 
     async def _returned_if_dormant(self, now: datetime, *, returned: bool) -> None:
         if not returned:

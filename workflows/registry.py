@@ -6,6 +6,7 @@ from typing import Any
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from activities.accountability import AccountabilityStore
     from activities.mail import Mailer
     from activities.store import JourneyStore
     from activities.trust import TrustStore
@@ -16,7 +17,9 @@ from workflows.trust_recompute import TrustRecompute
 WORKFLOWS: Sequence[type] = (MemberJourney, TrustRecompute)
 
 
-def activities(store: JourneyStore, mailer: Mailer, trust: TrustStore) -> list[Callable[..., Any]]:
+def activities(
+    store: JourneyStore, mailer: Mailer, trust: TrustStore, accountability: AccountabilityStore
+) -> list[Callable[..., Any]]:
     return [
         store.start_journey,
         store.record_step,
@@ -25,9 +28,13 @@ def activities(store: JourneyStore, mailer: Mailer, trust: TrustStore) -> list[C
         store.mark_dormant,
         store.mark_returned,
         trust.recompute_trust,
+        accountability.suspend_member,
+        accountability.reinstate_member,
         mailer.send_welcome,
         mailer.send_sign_in_link,
         mailer.send_nudge,
         mailer.send_escalation,
         mailer.send_level_change,
+        mailer.send_voucher_notice,
+        mailer.send_vouch_ask,
     ]

@@ -9,13 +9,14 @@ from fastapi.responses import HTMLResponse
 
 from api.deps import SessionDep, SettingsDep, allow
 from api.pages import render
-from api.services import trust
-from domain.roles import EVERYONE_SIGNED_IN
+from api.services import members, trust
+from domain.roles import EVERYONE_SIGNED_IN, ORGANIZERS
 from models import Member
 from models.base import utcnow
 
 router = APIRouter(tags=["trust"])
 SignedIn = Annotated[Member, allow(EVERYONE_SIGNED_IN)]
+OrganizerOrSelf = Annotated[Member, allow(ORGANIZERS, or_self=True)]
 
 
 @router.get("/trust", response_class=HTMLResponse)
@@ -37,6 +38,23 @@ async def my_trust_api(me: SignedIn, session: SessionDep, settings: SettingsDep)
         "checklist": score.checklist if score else None,
         "vouches": [v.__dict__ for v in context["vouches"]],
     }
+
+
+@router.get("/members/{member_id}/vouch-tree", response_class=HTMLResponse)
+async def vouch_tree_page(
+    request: Request, member_id: int, _: OrganizerOrSelf, session: SessionDep
+) -> HTMLResponse:
+    member = await members.get(session, member_id)
+    tree = await trust.vouch_tree(session, member_id, utcnow())
+    return render(request, "trust/tree.html", {"member": member, "tree": tree})
+
+
+@router.get("/api/members/{member_id}/vouch-tree", response_model=trust.VouchTree)
+async def vouch_tree_api(member_id: int, _: OrganizerOrSelf, session: SessionDep) -> trust.VouchTree:
+    """Who vouched for the member (and who vouched for them, back three steps), and whom they vouched for.
+    Only organizers and the member see it."""
+    await members.get(session, member_id)
+    return await trust.vouch_tree(session, member_id, utcnow())
 
 
 async def _context(me: Member, session: SessionDep, settings: SettingsDep) -> dict[str, Any]:

@@ -4,14 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import Client, WithStartWorkflowOperation, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.settings import Settings
 from domain.errors import NotFound, Rejected
-from domain.journey import ActivitySeen, JourneyView, SignInLinkRequest, StepCompletion
-from domain.vouching import Revocation, VouchOutcome, VouchRequest
+from domain.journey import (
+    ActivitySeen,
+    JourneyInput,
+    JourneyView,
+    SignInLinkRequest,
+    StepCompletion,
+    VouchAsk,
+)
+from domain.vouching import (
+    Reinstatement,
+    Revocation,
+    Suspension,
+    SuspensionOutcome,
+    VouchOutcome,
+    VouchRequest,
+)
 from workflows.member_journey import MemberJourney
 
 
@@ -39,10 +54,47 @@ async def complete_step(
 
 
 async def vouch(temporal: Client, settings: Settings, member_id: int, request: VouchRequest) -> VouchOutcome:
-    outcome: VouchOutcome = await _update(
-        handle(temporal, settings, member_id), MemberJourney.vouch, request, member_id
+    """Vouch through the member's journey, starting the journey first if it is not running
+    (a member imported from another tool, or one whose start was lost) so no vouch waits on it."""
+    start = WithStartWorkflowOperation(
+        MemberJourney.run,
+        JourneyInput(member_id),
+        id=settings.journey_id(member_id),
+        task_queue=settings.temporal_task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+    )
+    try:
+        outcome: VouchOutcome = await temporal.execute_update_with_start_workflow(
+            MemberJourney.vouch, request, start_workflow_operation=start
+        )
+    except WorkflowUpdateFailedError as exc:
+        raise _rejected(exc) from exc
+    return outcome
+
+
+async def ask_for_vouches(temporal: Client, settings: Settings, member_id: int, ask: VouchAsk) -> int:
+    asked: int = await _update(
+        handle(temporal, settings, member_id), MemberJourney.ask_for_vouches, ask, member_id
+    )
+    return asked
+
+
+async def suspend(
+    temporal: Client, settings: Settings, member_id: int, suspension: Suspension
+) -> SuspensionOutcome:
+    outcome: SuspensionOutcome = await _update(
+        handle(temporal, settings, member_id), MemberJourney.suspend, suspension, member_id
     )
     return outcome
+
+
+async def reinstate(
+    temporal: Client, settings: Settings, member_id: int, reinstatement: Reinstatement
+) -> JourneyView:
+    view: JourneyView = await _update(
+        handle(temporal, settings, member_id), MemberJourney.reinstate, reinstatement, member_id
+    )
+    return view
 
 
 async def revoke_vouch(
@@ -61,12 +113,16 @@ async def _update(
     try:
         return await journey.execute_update(update, arg)
     except WorkflowUpdateFailedError as exc:
-        cause = exc.cause
-        raise Rejected(cause.message if isinstance(cause, ApplicationError) else str(cause)) from exc
+        raise _rejected(exc) from exc
     except RPCError as exc:
         if exc.status is RPCStatusCode.NOT_FOUND:
             raise NotFound(f"Member {member_id} has no journey.") from exc
         raise
+
+
+def _rejected(exc: WorkflowUpdateFailedError) -> Rejected:
+    cause = exc.cause
+    return Rejected(cause.message if isinstance(cause, ApplicationError) else str(cause))
 
 
 async def activity_seen(temporal: Client, settings: Settings, member_id: int, kind: str) -> None:

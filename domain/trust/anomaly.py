@@ -88,3 +88,26 @@ def _busiest_day_share(
     np.maximum.at(busiest, pairs[:, 0], counts.astype(float))
     received = np.bincount(recipients, minlength=size)
     return np.where(received >= 3, busiest / np.maximum(received, 1), 0.0)
+
+
+@dataclass(frozen=True)
+class TimedVouch:
+    voucher_id: int
+    vouchee_id: int
+    at: float  # seconds since the epoch
+
+
+MIN_ACCOUNTS = 30  # below this an isolation forest flags noise, not patterns
+
+
+def ring_suspects(vouches: list[TimedVouch], now: float, share: float = 0.02) -> list[Flag]:
+    """Flags over member ids (not row indices), or none when the community is too small to judge."""
+    ids = sorted({v.voucher_id for v in vouches} | {v.vouchee_id for v in vouches})
+    if len(ids) < MIN_ACCOUNTS:
+        return []
+    index = {member_id: i for i, member_id in enumerate(ids)}
+    givers = np.array([index[v.voucher_id] for v in vouches], dtype=np.int64)
+    recipients = np.array([index[v.vouchee_id] for v in vouches], dtype=np.int64)
+    times = np.array([v.at for v in vouches], dtype=np.float64)
+    table = features(len(ids), givers, recipients, times, now)
+    return [Flag(ids[f.account], f.score, f.reasons) for f in flag(table, share)]

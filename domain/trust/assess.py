@@ -36,6 +36,9 @@ class MemberFacts:
     level: int
     warned_at: datetime | None = None
     approved_for: frozenset[str] = frozenset()
+    contributions: int = 0
+    activity: float = 0.0
+    suspended: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,11 +60,12 @@ class Assessment:
 def assess(
     members: Sequence[MemberFacts], vouches: Sequence[VouchEdge], policy: CommunityPolicy, now: datetime
 ) -> list[Assessment]:
-    by_id = {m.member_id: m for m in members}
+    # A suspended member's vouches, given or received, carry no weight while the suspension lasts.
+    by_id = {m.member_id: m for m in members if not m.suspended}
     live = [
         v for v in vouches if v.voucher_id in by_id and v.vouchee_id in by_id and v.voucher_id != v.vouchee_id
     ]
-    seeds = [str(m.member_id) for m in members if m.is_root]
+    seeds = [str(m.member_id) for m in members if m.is_root and not m.suspended]
     advogato, scores = _metrics(live, seeds)
     ids = [m.member_id for m in members]
     raw = np.array([scores.get(str(i), 0.0) for i in ids])
@@ -79,8 +83,12 @@ def assess(
             Metric.ACCOUNT_AGE_DAYS: (now - member.signed_up_at).days,
             Metric.ADVOGATO_LEVEL: advogato.get(str(member.member_id), 0),
             Metric.RANK_PERCENTILE: float(percentile) if score > 0 else 0.0,
+            Metric.CONTRIBUTIONS: member.contributions,
+            Metric.ACTIVITY: member.activity,
         }
-        facts = TrustFacts(values, member.level, now, member.approved_for, member.warned_at)
+        facts = TrustFacts(
+            values, member.level, now, member.approved_for, member.warned_at, suspended=member.suspended
+        )
         results.append(
             Assessment(
                 member.member_id,

@@ -125,6 +125,7 @@ class TrustFacts:
     now: datetime
     approved_for: frozenset[str] = frozenset()
     warned_at: datetime | None = None
+    suspended: bool = False
 
 
 @dataclass(frozen=True)
@@ -148,8 +149,11 @@ class Decision:
 
 def evaluate(facts: TrustFacts, policy: LevelsPolicy) -> Decision:
     levels = policy.levels
-    reached = _highest_met(facts, levels, 1.0)
     current = min(facts.level, len(levels) - 1)
+    if facts.suspended:
+        reason = "Suspended by an organizer; your level returns once the suspension is lifted."
+        return _decision(facts, policy, 0, Action.DEMOTE if current else Action.KEEP, reason, ())
+    reached = _highest_met(facts, levels, 1.0)
     if reached > current:
         return _promotion(facts, policy, current, reached)
     holding = _rows(facts, levels[current], policy.keep_fraction)

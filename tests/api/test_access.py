@@ -40,8 +40,26 @@ EXPECTED_ACCESS: dict[tuple[str, str], tuple[object, bool]] = {
     ("POST", "/api/members/{member_id}/steps/{step_id}"): (ORGANIZERS, False),
     ("POST", "/api/members/{member_id}/vouches"): (EVERYONE, False),
     ("POST", "/api/members/{member_id}/vouches/revoke"): (EVERYONE, False),
+    ("GET", "/members/{member_id}/vouch"): (EVERYONE, False),
+    ("POST", "/members/{member_id}/vouch"): (EVERYONE, False),
+    ("GET", "/api/me/sponsor-suggestions"): (EVERYONE, False),
+    ("POST", "/api/me/vouch-asks"): (EVERYONE, False),
+    ("GET", "/vouches/ask"): (EVERYONE, False),
+    ("POST", "/vouches/ask"): (EVERYONE, False),
     ("GET", "/trust"): (EVERYONE, False),
     ("GET", "/api/me/trust"): (EVERYONE, False),
+    ("GET", "/members/{member_id}/vouch-tree"): (ORGANIZERS, True),
+    ("GET", "/api/members/{member_id}/vouch-tree"): (ORGANIZERS, True),
+    ("POST", "/api/members/{member_id}/suspension"): (ORGANIZERS, False),
+    ("POST", "/members/{member_id}/suspension"): (ORGANIZERS, False),
+    ("POST", "/api/members/{member_id}/suspension/lift"): (ORGANIZERS, False),
+    ("POST", "/members/{member_id}/suspension/lift"): (ORGANIZERS, False),
+    ("POST", "/api/members/{member_id}/trust/approval"): (ORGANIZERS, False),
+    ("POST", "/api/members/{member_id}/contributions"): (ORGANIZERS, False),
+    ("GET", "/reviews"): (ORGANIZERS, False),
+    ("GET", "/api/reviews"): (ORGANIZERS, False),
+    ("POST", "/api/reviews/{item_id}"): (ORGANIZERS, False),
+    ("POST", "/reviews/{item_id}"): (ORGANIZERS, False),
 }
 
 
@@ -72,7 +90,7 @@ def routes(site: Site) -> list[APIRoute]:
 
 
 async def call(client: httpx.AsyncClient, route: APIRoute, member_id: int) -> httpx.Response:
-    path = route.path.format(member_id=member_id, step_id="code_of_conduct")
+    path = route.path.format(member_id=member_id, step_id="code_of_conduct", item_id=1)
     method = sorted(route.methods)[0]
     if method == "GET":
         return await client.get(path)

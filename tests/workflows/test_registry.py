@@ -10,6 +10,7 @@ from typing import get_type_hints
 from temporalio.activity import _Definition
 
 from activities import contracts
+from activities.accountability import AccountabilityStore
 from activities.mail import Mailer
 from activities.store import JourneyStore
 from activities.trust import TrustStore
@@ -21,7 +22,10 @@ IO_PACKAGES = {"sqlalchemy", "models", "smtplib", "jinja2", "github", "fastapi",
 
 def test_every_activity_stub_has_one_implementation_taking_and_returning_the_same_types() -> None:
     implementations = registry.activities(
-        JourneyStore.__new__(JourneyStore), Mailer.__new__(Mailer), TrustStore.__new__(TrustStore)
+        JourneyStore.__new__(JourneyStore),
+        Mailer.__new__(Mailer),
+        TrustStore.__new__(TrustStore),
+        AccountabilityStore.__new__(AccountabilityStore),
     )
     by_name = {_Definition.must_from_callable(fn).name: fn for fn in implementations}
     stubs = {

@@ -1,0 +1,132 @@
+"""Organizers act on a member's standing: suspend or reinstate with a reason, approve a level, record work."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Request, status
+from fastapi.responses import RedirectResponse, Response
+
+from api import schedules
+from api.deps import SessionDep, SettingsDep, TemporalDep, allow
+from api.forms import read_form
+from api.schemas import ApprovalBody, ContributionIn, EventOut, ReasonBody
+from api.services import contributions, journeys, members, standing
+from domain.errors import Rejected
+from domain.journey import JourneyView
+from domain.roles import ORGANIZERS
+from domain.vouching import Reinstatement, Suspension, SuspensionOutcome
+from models import Member
+
+router = APIRouter(tags=["standing"])
+Organizer = Annotated[Member, allow(ORGANIZERS)]
+
+
+@router.post("/api/members/{member_id}/suspension", response_model=SuspensionOutcome)
+async def suspend_api(
+    member_id: int,
+    body: ReasonBody,
+    me: Organizer,
+    session: SessionDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+) -> SuspensionOutcome:
+    """Suspend a member with a reason: their vouchers are told and lose some vouch capacity for a while,
+    and the other members those vouchers stood behind are queued for review."""
+    return await _suspend(member_id, body, me, session, temporal, settings)
+
+
+@router.post("/members/{member_id}/suspension")
+async def suspend_form(
+    request: Request,
+    member_id: int,
+    me: Organizer,
+    session: SessionDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+) -> Response:
+    await _suspend(member_id, await read_form(request, ReasonBody), me, session, temporal, settings)
+    return RedirectResponse(f"/members/{member_id}", status_code=status.HTTP_303_SEE_OTHER)
+
+
+@router.post("/api/members/{member_id}/suspension/lift", response_model=JourneyView)
+async def reinstate_api(
+    member_id: int,
+    body: ReasonBody,
+    me: Organizer,
+    session: SessionDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+) -> JourneyView:
+    """Lift a suspension with a reason; the vouchers' lost capacity comes back with it."""
+    await members.get(session, member_id)
+    view = await journeys.reinstate(temporal, settings, member_id, Reinstatement(me.id, body.reason))
+    await schedules.request_trust_recompute(temporal, settings, "reinstatement")
+    return view
+
+
+@router.post("/members/{member_id}/suspension/lift")
+async def reinstate_form(
+    request: Request,
+    member_id: int,
+    me: Organizer,
+    session: SessionDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+) -> Response:
+    body = await read_form(request, ReasonBody)
+    await members.get(session, member_id)
+    await journeys.reinstate(temporal, settings, member_id, Reinstatement(me.id, body.reason))
+    await schedules.request_trust_recompute(temporal, settings, "reinstatement")
+    return RedirectResponse(f"/members/{member_id}", status_code=status.HTTP_303_SEE_OTHER)
+
+
+@router.post("/api/members/{member_id}/trust/approval", status_code=status.HTTP_201_CREATED)
+async def approve_level_api(
+    member_id: int,
+    body: ApprovalBody,
+    me: Organizer,
+    session: SessionDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+) -> dict[str, str]:
+    """Approve a member for a level that needs an organizer; a recompute promotes them if scores hold."""
+    member = await members.get(session, member_id)
+    await standing.approve_level(session, settings, member, body.level, me)
+    await schedules.request_trust_recompute(temporal, settings, "approval")
+    return {"approved": body.level}
+
+
+@router.post(
+    "/api/members/{member_id}/contributions", status_code=status.HTTP_201_CREATED, response_model=EventOut
+)
+async def contribution_api(
+    member_id: int,
+    body: ContributionIn,
+    me: Organizer,
+    session: SessionDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+) -> EventOut:
+    """Record a contribution (merged PR, review, event attended, mentoring, organizing task) for a member."""
+    member = await members.get(session, member_id)
+    event = await contributions.record(session, member, body, me)
+    await journeys.activity_seen(temporal, settings, member_id, "contribution")
+    return EventOut.model_validate(event)
+
+
+async def _suspend(
+    member_id: int,
+    body: ReasonBody,
+    me: Member,
+    session: SessionDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+) -> SuspensionOutcome:
+    await members.get(session, member_id)
+    if member_id == me.id:
+        raise Rejected("You cannot suspend yourself.")
+    points = settings.policy.vouching.penalty_per_suspension
+    outcome = await journeys.suspend(temporal, settings, member_id, Suspension(me.id, body.reason, points))
+    await schedules.request_trust_recompute(temporal, settings, "suspension")
+    return outcome
