@@ -30,7 +30,7 @@ def queue_level_approval(session: Session, member_id: int, reason: str, at: date
     queue(session, member_id, ReviewKind.LEVEL_APPROVAL, {"reason": reason}, at)
 
 
-def queue_ring_suspects(session: Session, vouches: list[Vouch], at: datetime) -> int:
+def queue_ring_suspects(session: Session, vouches: list[Vouch], at: datetime, share: float) -> int:
     timed = [TimedVouch(v.voucher_id, v.vouchee_id, v.created_at.timestamp()) for v in vouches]
     recently_cleared = set(
         session.scalars(
@@ -40,7 +40,7 @@ def queue_ring_suspects(session: Session, vouches: list[Vouch], at: datetime) ->
         )
     )
     opened = 0
-    for suspect in ring_suspects(timed, at.timestamp()):
+    for suspect in ring_suspects(timed, at.timestamp(), share):
         if suspect.account in recently_cleared:
             continue
         detail = {"score": round(suspect.score, 3), "reasons": list(suspect.reasons)}

@@ -43,7 +43,7 @@ class TrustStore:
                 req.at,
             )
             changes = [c for a in assessments if (c := self._record(session, req, members[a.member_id], a))]
-            review.queue_ring_suspects(session, active, req.at)
+            review.queue_ring_suspects(session, active, req.at, self._policy.vouching.ring_review_share)
             return RecomputeResult(len(assessments), changes)
 
     def _record(

@@ -29,6 +29,8 @@ class VouchPolicy(BaseModel):
     min_voucher_age_days: Annotated[int, Field(ge=0, le=3650)] = 30
     # Each suspended vouchee costs their vouchers this much budget, recovered one unit per 30 days.
     penalty_per_suspension: Annotated[int, Field(ge=0, le=100)] = 2
+    # The share of vouching accounts whose pattern looks most ring-like goes to the review queue.
+    ring_review_share: Annotated[float, Field(gt=0, le=0.5)] = 0.05
 
 
 @dataclass(frozen=True)

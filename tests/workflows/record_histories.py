@@ -17,9 +17,9 @@ from temporalio.testing import WorkflowEnvironment
 from api.outbox import Outbox, start_sink
 from api.temporal import data_converter
 from api.worker import build_worker
-from domain.journey import ActivitySeen, CompletedBy, JourneyInput, StepCompletion
+from domain.journey import ActivitySeen, CompletedBy, JourneyInput, StepCompletion, VouchAsk
 from domain.roles import Role
-from domain.vouching import Relation, VoucherFacts, VouchRequest
+from domain.vouching import Reinstatement, Relation, Suspension, VoucherFacts, VouchRequest
 from models import Member, MemberStatus
 from models.migrate import upgrade
 from tests.conftest import binary, free_port, make_settings
@@ -122,6 +122,17 @@ async def record() -> None:
             )
             await eventually(lambda: db.events(vouched.id, "mail.level_change_sent"))
             await save(handle, "vouched-and-promoted")
+
+            asker, handle = await start("asker@example.org")
+            await handle.execute_update(MemberJourney.ask_for_vouches, VouchAsk((lead.id, lead2.id)))
+            await handle.execute_update(MemberJourney.vouch, request)
+            await handle.execute_update(
+                MemberJourney.suspend, Suspension(organizer.id, "Shared the volunteer list outside.", 2)
+            )
+            await handle.execute_update(
+                MemberJourney.reinstate, Reinstatement(organizer.id, "The report was about someone else.")
+            )
+            await save(handle, "asked-vouched-suspended-reinstated")
     finally:
         await env.shutdown()
         sink.stop()

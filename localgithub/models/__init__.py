@@ -1,0 +1,1 @@
+"""The seed file's schema: the world the server starts from."""

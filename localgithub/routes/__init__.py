@@ -1,0 +1,1 @@
+"""One module per GitHub resource, plus the control API under /_local/."""
