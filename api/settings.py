@@ -13,6 +13,8 @@ from domain.errors import ConfigError
 
 DEV_SECRET = "development-only-secret-change-me"  # noqa: S105 (refused outside development)
 DEV_PAYLOAD_KEY = "ZGV2ZWxvcG1lbnQtb25seS1wYXlsb2FkLWtleS0zMmI="  # 32 bytes, base64
+DEV_GITHUB_TOKEN = "local-admin-token"  # noqa: S105 (the local GitHub-compatible server's demo owner)
+DEV_WEBHOOK_SECRET = "development-only-webhook-secret"  # noqa: S105 (refused outside development)
 
 
 GENERATE_KEY = "python -c 'import secrets,base64; print(base64.b64encode(secrets.token_bytes(32)).decode())'"
@@ -58,10 +60,24 @@ class Settings(BaseSettings):
     outbox_dir: Path = Path("var/outbox")
     outbox_port: int = 8025
 
+    # GitHub: the local GitHub-compatible server in development; https://api.github.com (or an
+    # Enterprise URL ending in /api/v3) with a fine-grained token or a GitHub App in production.
+    github_base_url: str = "http://127.0.0.1:8030"
+    github_token: str = DEV_GITHUB_TOKEN
+    github_app_id: int | None = None
+    github_app_private_key_path: Path | None = None
+    github_app_installation_id: int | None = None
+    github_webhook_secret: str = DEV_WEBHOOK_SECRET
+    github_port: int = 8030  # where `perennial dev` serves the local GitHub-compatible server
+
     @model_validator(mode="after")
     def _no_default_secrets_outside_development(self) -> Settings:
         if self.environment != Environment.DEVELOPMENT:
-            for name, default in (("secret_key", DEV_SECRET), ("payload_key", DEV_PAYLOAD_KEY)):
+            for name, default in (
+                ("secret_key", DEV_SECRET),
+                ("payload_key", DEV_PAYLOAD_KEY),
+                ("github_webhook_secret", DEV_WEBHOOK_SECRET),
+            ):
                 if getattr(self, name) == default:
                     raise ConfigError(
                         f"PERENNIAL_{name.upper()} is still the development default; set a random value: "

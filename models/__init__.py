@@ -1,7 +1,9 @@
 """The record: SQLAlchemy models. Importing this package registers every table on Base.metadata."""
 
+from models.access import AccessGrant, GrantStatus
 from models.base import Base
 from models.community import Chapter, ChapterKind, Community, Project, ProjectStatus
+from models.identity import UnclaimedIdentity
 from models.ledger import Event
 from models.member import Member, MemberStatus, StepProgress
 from models.review import ReviewItem, ReviewKind, ReviewOutcome
@@ -9,11 +11,13 @@ from models.trust import TrustScore
 from models.vouch import Vouch, VouchPenalty
 
 __all__ = [
+    "AccessGrant",
     "Base",
     "Chapter",
     "ChapterKind",
     "Community",
     "Event",
+    "GrantStatus",
     "Member",
     "MemberStatus",
     "Project",
@@ -23,6 +27,7 @@ __all__ = [
     "ReviewOutcome",
     "StepProgress",
     "TrustScore",
+    "UnclaimedIdentity",
     "Vouch",
     "VouchPenalty",
 ]

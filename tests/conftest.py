@@ -119,6 +119,7 @@ def make_settings(db_url: str, smtp_port: int, **overrides: object) -> Settings:
         "workflow_id_prefix": f"{uuid.uuid4().hex[:8]}-",
         "secret_key": "test-secret-" + "x" * 32,
         "payload_key": TEST_PAYLOAD_KEY,
+        "github_webhook_secret": "test-webhook-secret",
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
