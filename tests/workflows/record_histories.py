@@ -123,7 +123,7 @@ async def record() -> None:
             await eventually(lambda: db.events(vouched.id, "mail.level_change_sent"))
             await save(handle, "vouched-and-promoted")
 
-            asker, handle = await start("asker@example.org")
+            _asker, handle = await start("asker@example.org")
             await handle.execute_update(MemberJourney.ask_for_vouches, VouchAsk((lead.id, lead2.id)))
             await handle.execute_update(MemberJourney.vouch, request)
             await handle.execute_update(
