@@ -78,3 +78,80 @@ class GrantEvent:
     actor_id: int | None = None
     expires_at: datetime | None = None
     approvals: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class OpenGrant:
+    workflow_id: str
+    run_number: int
+    member_id: int
+    target_key: str
+    permission: str
+    requested_by_id: int
+    at: datetime
+
+
+@dataclass(frozen=True)
+class GrantTiming:
+    """The policy's clocks, fixed when the grant opens so a running grant is not changed under it."""
+
+    reminder_days: int
+    escalation_days: int
+    approval_expiry_days: int
+    invitation_wait_days: int
+    grant_days: int
+    renewal_notice_days: int
+    downgrade_grace_days: int
+
+
+@dataclass(frozen=True)
+class GrantOpened:
+    allowed: bool
+    reason: str
+    approvals_needed: int
+    target_kind: str
+    target: str
+    login: str | None
+    timing: GrantTiming
+
+
+@dataclass(frozen=True)
+class RecheckGrant:
+    member_id: int
+    target_key: str
+    permission: str
+
+
+@dataclass(frozen=True)
+class AccessNotice:
+    """An email about a grant: to the member, its maintainers (reminder) or organizers (escalation)."""
+
+    workflow_id: str
+    run_number: int
+    kind: str
+    at: datetime
+    key: str
+
+
+@activity.defn(name="open_grant")
+def open_grant(req: OpenGrant) -> GrantOpened:
+    """GrantStore.open_grant: decide by the policy, record the request and the trust evidence."""
+    raise NotImplementedError
+
+
+@activity.defn(name="record_grant")
+def record_grant(req: GrantEvent) -> None:
+    """GrantStore.record_grant: a status change on the grant's record and in the ledger, once."""
+    raise NotImplementedError
+
+
+@activity.defn(name="recheck_grant")
+def recheck_grant(req: RecheckGrant) -> bool:
+    """GrantStore.recheck_grant: whether the member's trust still allows the permission."""
+    raise NotImplementedError
+
+
+@activity.defn(name="send_access_notice")
+def send_access_notice(req: AccessNotice) -> None:
+    """GrantStore.send_access_notice: render and send the notice for `kind`, recorded once."""
+    raise NotImplementedError

@@ -94,6 +94,7 @@ class LevelChange:
     old: int
     new: int
     action: str
+    grant_workflow_ids: list[str] = field(default_factory=list)  # their open access grants
 
 
 @dataclass(frozen=True)

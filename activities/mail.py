@@ -58,7 +58,7 @@ class Mailer:
             if not member.consented_to("reminders"):
                 payload["skipped"] = "member did not consent to reminder emails"
             else:
-                self._deliver("nudge", [member.email], req.key, member=member, req=req)
+                self.deliver("nudge", [member.email], req.key, member=member, req=req)
             ledger.append(
                 session, key=req.key, kind="journey.nudged", subject_id=member.id, at=req.at, payload=payload
             )
@@ -70,7 +70,7 @@ class Mailer:
                 return
             member = get_member(session, req.member_id)
             level = self._levels[req.nth] if req.nth < len(self._levels) else str(req.nth)
-            self._deliver("level_change", [member.email], req.key, member=member, req=req, level=level)
+            self.deliver("level_change", [member.email], req.key, member=member, req=req, level=level)
             ledger.append(
                 session,
                 key=req.key,
@@ -88,7 +88,7 @@ class Mailer:
             member = get_member(session, req.member_id)
             organizers = _organizers_for(session, member)
             if organizers:
-                self._deliver(
+                self.deliver(
                     "escalation",
                     [o.email for o in organizers],
                     req.key,
@@ -124,7 +124,7 @@ class Mailer:
                 return
             recipient = get_member(session, req.member_id)
             about = get_member(session, req.about_id or 0)
-            self._deliver(template, [recipient.email], req.key, member=recipient, about=about, **context)
+            self.deliver(template, [recipient.email], req.key, member=recipient, about=about, **context)
             ledger.append(
                 session,
                 key=req.key,
@@ -140,14 +140,14 @@ class Mailer:
                 return
             member = get_member(session, req.member_id)
             link = self._sign_in_url(member) if with_sign_in_link else None
-            self._deliver(template, [member.email], req.key, member=member, req=req, sign_in_url=link)
+            self.deliver(template, [member.email], req.key, member=member, req=req, sign_in_url=link)
             ledger.append(session, key=req.key, kind=kind, subject_id=member.id, at=req.at)
 
     def _sign_in_url(self, member: Member) -> str:
         token = sign_in.issue_token(self._secret, sign_in.SignInClaim(member.id, member.sign_in_nonce))
         return f"{self._base_url}/signin/verify?token={token}"
 
-    def _deliver(self, template: str, recipients: list[str], key: str, **context: Any) -> None:
+    def deliver(self, template: str, recipients: list[str], key: str, **context: Any) -> None:
         rendered = self._templates.get_template(f"emails/{template}.txt").render(
             community=self._community, base_url=self._base_url, **context
         )

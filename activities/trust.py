@@ -17,7 +17,9 @@ from domain.policy import CommunityPolicy
 from domain.roles import ORGANIZERS
 from domain.trust.assess import Assessment, MemberFacts, VouchEdge, assess
 from domain.trust.levels import Action
-from models import Event, Member, TrustScore, Vouch
+from models import AccessGrant, Event, GrantStatus, Member, TrustScore, Vouch
+
+OPEN_GRANTS = (GrantStatus.INVITED, GrantStatus.ACTIVE, GrantStatus.WARNED)
 
 
 class TrustStore:
@@ -77,7 +79,14 @@ class TrustStore:
         if decision.level == member.trust_level:
             return None
         names = [rule.name for rule in self._policy.trust.levels]
-        change = LevelChange(member.id, member.trust_level, decision.level, decision.action.value)
+        open_grants = session.scalars(
+            select(AccessGrant.workflow_id).where(
+                AccessGrant.member_id == member.id, AccessGrant.status.in_(OPEN_GRANTS)
+            )
+        )
+        change = LevelChange(
+            member.id, member.trust_level, decision.level, decision.action.value, sorted(set(open_grants))
+        )
         ledger.append(
             session,
             key=f"{req.run_id}/{member.id}",
@@ -91,6 +100,7 @@ class TrustStore:
                 "new": change.new,
                 "action": change.action,
                 "reason": decision.reason,
+                "grants": change.grant_workflow_ids,
             },
         )
         member.trust_level = decision.level
@@ -130,6 +140,8 @@ def _earlier_result(session: Session, run_id: str) -> RecomputeResult:
     count = len(session.scalars(select(TrustScore.id).where(TrustScore.run_id == run_id)).all())
     events = session.scalars(select(Event).where(Event.idempotency_key.startswith(f"{run_id}/")))
     changes = [
-        LevelChange(e.subject_id, e.payload["old"], e.payload["new"], e.payload["action"]) for e in events
+        LevelChange(
+            e.subject_id, e.payload["old"], e.payload["new"], e.payload["action"], e.payload.get("grants", [])
+        ) for e in events
     ]
     return RecomputeResult(count, changes)

@@ -136,3 +136,14 @@ def still_allowed(facts: MemberAccessFacts, target: Target, permission: Permissi
         and rung.min_level in facts.level_names
         and facts.level >= facts.level_names.index(rung.min_level)
     )
+
+
+def project_covers(repositories: list[str], org: str, target: Target) -> bool:
+    """Whether a project's repositories include this target, so its maintainers decide on it."""
+    return target.kind is TargetKind.REPO and any(
+        repo in (target.name, f"{org}/{target.name}") for repo in repositories
+    )
+
+
+def grant_workflow_id(prefix: str, member_id: int, target_key: str) -> str:
+    return f"{prefix}access-{member_id}-{target_key}"

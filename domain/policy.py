@@ -9,6 +9,7 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from domain.access import AccessPolicy
 from domain.errors import PolicyError
 from domain.trust.levels import LevelsPolicy
 from domain.vouching import VouchPolicy
@@ -111,6 +112,19 @@ class CommunityPolicy(_Frozen):
     playbook: Playbook
     trust: LevelsPolicy = LevelsPolicy()
     vouching: VouchPolicy = VouchPolicy()
+    access: AccessPolicy = AccessPolicy()
+
+    @model_validator(mode="after")
+    def _access_levels_exist(self) -> Self:
+        names = [level.name for level in self.trust.levels]
+        for target in self.access.targets:
+            for rung in target.rungs:
+                if rung.min_level not in names:
+                    raise ValueError(
+                        f"access.targets '{target.key}' rung {rung.permission.value}: min_level "
+                        f"'{rung.min_level}' is not a trust level; levels are {', '.join(names)}"
+                    )
+        return self
 
     @model_validator(mode="after")
     def _voucher_level_exists(self) -> Self:

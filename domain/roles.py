@@ -14,3 +14,5 @@ class Role(enum.StrEnum):
 EVERYONE_SIGNED_IN = frozenset(Role)
 ORGANIZERS = frozenset({Role.ORGANIZER, Role.ADMIN})
 ADMINS = frozenset({Role.ADMIN})
+MAINTAINERS = frozenset({Role.MAINTAINER, Role.ADMIN})
+ACCESS_VIEWERS = frozenset({Role.MAINTAINER, Role.ORGANIZER, Role.ADMIN})

@@ -11,6 +11,7 @@ from temporalio.common import RetryPolicy
 with workflow.unsafe.imports_passed_through():
     from activities import contracts
     from activities.contracts import RecomputeResult, RecomputeTrust
+    from domain.grants import TrustUpdate
     from domain.journey import TrustChanged
 
 SCHEDULE_ID = "trust-recompute"
@@ -42,4 +43,8 @@ class TrustRecompute:
                 f"{inp.journey_id_prefix}member-{change.member_id}"
             )
             await journey.signal("trust_changed", TrustChanged(change.old, change.new, change.action))
+            for grant_id in change.grant_workflow_ids:
+                # The grant rechecks its rung: a lower level warns first and lowers after the grace period.
+                grant = workflow.get_external_workflow_handle(grant_id)
+                await grant.signal("trust_changed", TrustUpdate(change.new))
         return result

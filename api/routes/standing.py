@@ -11,8 +11,9 @@ from api import schedules
 from api.deps import SessionDep, SettingsDep, TemporalDep, allow
 from api.forms import read_form
 from api.schemas import ApprovalBody, ContributionIn, EventOut, ReasonBody
-from api.services import contributions, journeys, members, standing
+from api.services import access, contributions, journeys, members, standing
 from domain.errors import Rejected
+from domain.grants import TrustUpdate
 from domain.journey import JourneyView
 from domain.roles import ORGANIZERS
 from domain.vouching import Reinstatement, Suspension, SuspensionOutcome
@@ -128,5 +129,10 @@ async def _suspend(
         raise Rejected("You cannot suspend yourself.")
     points = settings.policy.vouching.penalty_per_suspension
     outcome = await journeys.suspend(temporal, settings, member_id, Suspension(me.id, body.reason, points))
+    for workflow_id in await access.active_workflows(session, member_id):
+        # Access is rechecked now, not at the next recompute: a suspended member holds nothing.
+        await temporal.get_workflow_handle(workflow_id).signal(
+            "trust_changed", TrustUpdate(0, suspended=True)
+        )
     await schedules.request_trust_recompute(temporal, settings, "suspension")
     return outcome

@@ -14,6 +14,7 @@ from tests.api.conftest import Site
 
 FASTAPI_BUILT_INS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 EVERYONE, ORGANIZERS, ADMINS = roles.EVERYONE_SIGNED_IN, roles.ORGANIZERS, roles.ADMINS
+MAINTAINERS, ACCESS_VIEWERS = roles.MAINTAINERS, roles.ACCESS_VIEWERS
 # Who may call what: a change here is a change of policy, reviewed as such.
 EXPECTED_ACCESS: dict[tuple[str, str], tuple[object, bool]] = {
     ("GET", "/"): ("public", False),
@@ -60,6 +61,15 @@ EXPECTED_ACCESS: dict[tuple[str, str], tuple[object, bool]] = {
     ("GET", "/api/reviews"): (ORGANIZERS, False),
     ("POST", "/api/reviews/{item_id}"): (ORGANIZERS, False),
     ("POST", "/reviews/{item_id}"): (ORGANIZERS, False),
+    ("GET", "/access"): (EVERYONE, False),
+    ("GET", "/api/me/access"): (EVERYONE, False),
+    ("POST", "/api/me/access"): (EVERYONE, False),
+    ("POST", "/access/request"): (EVERYONE, False),
+    ("GET", "/access/approvals"): (MAINTAINERS, False),
+    ("GET", "/access/matrix"): (ACCESS_VIEWERS, False),
+    ("GET", "/api/access/matrix"): (ACCESS_VIEWERS, False),
+    ("POST", "/api/access/{grant_id}/decision"): (MAINTAINERS, False),
+    ("POST", "/access/{grant_id}/decision"): (MAINTAINERS, False),
 }
 
 
@@ -90,7 +100,7 @@ def routes(site: Site) -> list[APIRoute]:
 
 
 async def call(client: httpx.AsyncClient, route: APIRoute, member_id: int) -> httpx.Response:
-    path = route.path.format(member_id=member_id, step_id="code_of_conduct", item_id=1)
+    path = route.path.format(member_id=member_id, step_id="code_of_conduct", item_id=1, grant_id=1)
     method = sorted(route.methods)[0]
     if method == "GET":
         return await client.get(path)

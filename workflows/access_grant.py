@@ -1,0 +1,312 @@
+"""AccessGrant: one durable process per (member, target): policy check, maintainer approval, apply on
+GitHub, wait for the invitation, verify, hold until expiry; lowered or revoked through the same process."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities import access_contracts as gh
+    from activities.access_contracts import (
+        AccessNotice,
+        GitHubAccess,
+        GitHubState,
+        GrantEvent,
+        GrantOpened,
+        OpenGrant,
+        RecheckGrant,
+    )
+    from domain import grants
+    from domain.grants import (
+        Approval,
+        Denial,
+        GrantInput,
+        GrantProgress,
+        Phase,
+        Renewal,
+        TrustUpdate,
+        Withdrawal,
+    )
+
+from workflows.waiting import refuse_update, reject_update, until
+
+DATABASE_WRITE = timedelta(seconds=30)
+# GitHub may be down or rate-limiting for a while; keep trying with backoff, up to a day.
+GITHUB_CALL = timedelta(days=1)
+GITHUB_RETRY = RetryPolicy(initial_interval=timedelta(seconds=2), maximum_interval=timedelta(minutes=10))
+INVITATION_POLL = timedelta(hours=1)
+
+
+@workflow.defn
+class AccessGrant:
+    @workflow.init
+    def __init__(self, inp: GrantInput) -> None:
+        self._inp = inp
+        self._progress = GrantProgress()
+        self._permission = inp.permission
+        self._opened: GrantOpened | None = None
+
+    @workflow.run
+    async def run(self, inp: GrantInput) -> str:
+        request = OpenGrant(
+            self._id,
+            inp.run_number,
+            inp.member_id,
+            inp.target_key,
+            inp.permission,
+            inp.requested_by_id,
+            workflow.now(),
+        )
+        opened = self._opened = await workflow.execute_activity(
+            gh.open_grant, request, start_to_close_timeout=DATABASE_WRITE
+        )
+        if not opened.allowed:
+            self._progress.phase = Phase.ENDED
+            return "refused"
+        self._progress.approvals_needed = opened.approvals_needed
+        if opened.approvals_needed and not await self._approved():
+            return self._progress.phase.value
+        self._progress.phase = Phase.APPLYING
+        state = await self._github(gh.apply_github_access, self._permission)
+        if state.state == "invited" and not await self._invitation_accepted():
+            await self._github(gh.remove_github_access, self._permission)
+            await self._finish(
+                "lapsed", "The GitHub invitation was not accepted in time; ask again any time."
+            )
+            return "lapsed"
+        verified = await self._github(gh.read_github_access, self._permission)
+        if verified.state != "active" or verified.permission != self._permission:
+            raise ApplicationError(
+                f"GitHub shows {verified.permission or 'nothing'} after applying {self._permission}",
+                type="NotVerified",
+            )
+        return await self._hold()
+
+    @workflow.update
+    async def approve(self, approval: Approval) -> str:
+        refuse_update(grants.approval_refusal(self._progress, approval, self._inp.member_id))
+        self._progress.approvals.append(approval.maintainer_id)
+        await self._record(
+            "awaiting-approval",
+            f"Approved by {len(self._progress.approvals)} maintainer(s).",
+            actor=approval.maintainer_id,
+        )
+        return "approved" if self._enough_approvals() else "needs another approval"
+
+    @approve.validator
+    def _validate_approve(self, approval: Approval) -> None:
+        reject_update(grants.approval_refusal(self._progress, approval, self._inp.member_id))
+
+    @workflow.update
+    async def deny(self, denial: Denial) -> str:
+        refuse_update(grants.denial_refusal(self._progress, denial))
+        self._progress.denial = denial
+        await workflow.wait_condition(lambda: self._progress.phase is Phase.ENDED)
+        return "denied"
+
+    @deny.validator
+    def _validate_deny(self, denial: Denial) -> None:
+        reject_update(grants.denial_refusal(self._progress, denial))
+
+    @workflow.update
+    async def withdraw(self, withdrawal: Withdrawal) -> str:
+        refuse_update(grants.withdrawal_refusal(self._progress, withdrawal, self._permission))
+        self._progress.withdrawal = withdrawal
+        await workflow.wait_condition(
+            lambda: self._progress.withdrawal is None or self._progress.phase is Phase.ENDED
+        )
+        return self._permission if self._progress.phase is not Phase.ENDED else "revoked"
+
+    @withdraw.validator
+    def _validate_withdraw(self, withdrawal: Withdrawal) -> None:
+        reject_update(grants.withdrawal_refusal(self._progress, withdrawal, self._permission))
+
+    @workflow.update
+    def renew(self, renewal: Renewal) -> int:
+        if self._progress.phase not in (Phase.ACTIVE, Phase.WARNED):
+            raise ApplicationError(
+                "Only an active grant can be renewed.", type="Rejected", non_retryable=True
+            )
+        self._progress.renewals += 1
+        return self._progress.renewals
+
+    @workflow.signal
+    def trust_changed(self, update: TrustUpdate) -> None:
+        self._progress.trust = update
+
+    @workflow.signal
+    def invitation_accepted(self) -> None:
+        self._progress.invitation_accepted = True
+
+    @workflow.query
+    def progress(self) -> GrantProgress:
+        return self._progress
+
+    async def _approved(self) -> bool:
+        timing = self._timing
+        started = workflow.now()
+        for notice, days in (
+            ("approval_reminder", timing.reminder_days),
+            ("approval_escalation", timing.escalation_days),
+            (None, timing.approval_expiry_days),
+        ):
+            if await until(started + timedelta(days=days), self._approval_settled):
+                break
+            if notice is not None:
+                await self._notify(notice)
+        if (denial := self._progress.denial) is not None:
+            await self._finish("denied", f"Denied: {denial.reason}", actor=denial.maintainer_id)
+            return False
+        if not self._enough_approvals():
+            await self._finish("unapproved", "No maintainer approved within the time allowed.")
+            return False
+        return True
+
+    async def _invitation_accepted(self) -> bool:
+        await self._record("invited", "GitHub sent an invitation; accept it to start.")
+        self._progress.phase = Phase.INVITED
+        deadline = workflow.now() + timedelta(days=self._timing.invitation_wait_days)
+        while workflow.now() < deadline:
+            if await until(
+                min(deadline, workflow.now() + INVITATION_POLL), lambda: self._progress.invitation_accepted
+            ):
+                return True
+            if (await self._github(gh.read_github_access, self._permission)).state == "active":
+                return True
+        return False
+
+    async def _hold(self) -> str:
+        timing, p = self._timing, self._progress
+        expires = workflow.now() + timedelta(days=timing.grant_days)
+        await self._activate(expires, "Access is active.")
+        renewals, told_of_expiry = p.renewals, False
+        while True:
+            notice_at = expires - timedelta(days=timing.renewal_notice_days)
+            wake_at = expires if told_of_expiry or workflow.now() >= notice_at else notice_at
+            woke = await until(
+                wake_at,
+                lambda seen=renewals: p.withdrawal is not None or p.trust is not None or p.renewals != seen,  # type: ignore[misc]
+            )
+            if p.renewals != renewals:
+                renewals, told_of_expiry = p.renewals, False
+                expires = workflow.now() + timedelta(days=timing.grant_days)
+                await self._activate(expires, "Renewed.")
+            elif p.withdrawal is not None:
+                if await self._withdraw(p.withdrawal):
+                    return "revoked"
+            elif p.trust is not None:
+                if await self._trust_fell():
+                    return "revoked"
+            elif not woke and workflow.now() >= expires:
+                await self._github(gh.remove_github_access, self._permission)
+                await self._finish("lapsed", "The grant's term ended without renewal.")
+                return "lapsed"
+            else:
+                await self._notify("expiring")
+                told_of_expiry = True
+
+    async def _withdraw(self, withdrawal: Withdrawal) -> bool:
+        if withdrawal.permission is None:
+            await self._github(gh.remove_github_access, self._permission)
+            await self._finish("revoked", f"Revoked: {withdrawal.reason}", actor=withdrawal.by_id or None)
+            self._progress.withdrawal = None
+            return True
+        self._permission = withdrawal.permission
+        await self._github(gh.apply_github_access, self._permission)
+        await self._record(
+            "active", f"Lowered to {self._permission}: {withdrawal.reason}", actor=withdrawal.by_id
+        )
+        await self._notify("lowered")
+        self._progress.withdrawal = None
+        return False
+
+    async def _trust_fell(self) -> bool:
+        """Trust or a suspension changed: keep, or warn first and lower after the grace period."""
+        self._progress.trust = None
+        check = RecheckGrant(self._inp.member_id, self._inp.target_key, self._permission)
+        if await workflow.execute_activity(gh.recheck_grant, check, start_to_close_timeout=DATABASE_WRITE):
+            if self._progress.phase is Phase.WARNED:
+                await self._activate(None, "Trust recovered; access stays.")
+            return False
+        if self._progress.phase is not Phase.WARNED:
+            self._progress.phase, self._progress.warned_at = Phase.WARNED, workflow.now()
+            await self._record(
+                "warned",
+                "Your trust level no longer covers this access; it will be removed "
+                f"in {self._timing.downgrade_grace_days} days unless it recovers.",
+            )
+            await self._notify("warned")
+        grace_ends = (self._progress.warned_at or workflow.now()) + timedelta(
+            days=self._timing.downgrade_grace_days
+        )
+        if await until(grace_ends, lambda: self._progress.trust is not None):
+            return await self._trust_fell()
+        return await self._withdraw(Withdrawal(0, "trust fell below this rung after the warning period"))
+
+    @property
+    def _id(self) -> str:
+        return workflow.info().workflow_id
+
+    @property
+    def _timing(self) -> gh.GrantTiming:
+        if self._opened is None:
+            raise ApplicationError("the grant has not opened yet", non_retryable=True)
+        return self._opened.timing
+
+    def _approval_settled(self) -> bool:
+        return self._progress.denial is not None or self._enough_approvals()
+
+    def _enough_approvals(self) -> bool:
+        return len(self._progress.approvals) >= self._progress.approvals_needed
+
+    async def _activate(self, expires: datetime | None, reason: str) -> None:
+        self._progress.phase, self._progress.warned_at = Phase.ACTIVE, None
+        await self._record("active", reason, expires_at=expires)
+        await self._notify("active")
+
+    async def _finish(self, status: str, reason: str, actor: int | None = None) -> None:
+        await self._record(status, reason, actor=actor)
+        await self._notify(status)
+        self._progress.phase = Phase.ENDED
+
+    async def _record(
+        self, status: str, reason: str, *, actor: int | None = None, expires_at: datetime | None = None
+    ) -> None:
+        key = f"{self._id}/{self._inp.run_number}/{status}/{workflow.uuid4()}"
+        event = GrantEvent(
+            self._id,
+            self._inp.run_number,
+            status,
+            reason,
+            workflow.now(),
+            key,
+            actor,
+            expires_at,
+            list(self._progress.approvals),
+        )
+        await workflow.execute_activity(gh.record_grant, event, start_to_close_timeout=DATABASE_WRITE)
+
+    async def _notify(self, kind: str) -> None:
+        key = f"{self._id}/{self._inp.run_number}/notice/{kind}/{workflow.uuid4()}"
+        await workflow.execute_activity(
+            gh.send_access_notice,
+            AccessNotice(self._id, self._inp.run_number, kind, workflow.now(), key),
+            start_to_close_timeout=timedelta(minutes=1),
+        )
+
+    async def _github(self, call: Callable[[GitHubAccess], GitHubState], permission: str) -> GitHubState:
+        opened = self._opened
+        if opened is None:
+            raise ApplicationError("the grant has not opened yet", non_retryable=True)
+        return await workflow.execute_activity(
+            call,
+            GitHubAccess(opened.target_kind, opened.target, opened.login or "", permission),
+            start_to_close_timeout=timedelta(minutes=2),
+            schedule_to_close_timeout=GITHUB_CALL,
+            retry_policy=GITHUB_RETRY,
+        )
