@@ -142,6 +142,7 @@ def _earlier_result(session: Session, run_id: str) -> RecomputeResult:
     changes = [
         LevelChange(
             e.subject_id, e.payload["old"], e.payload["new"], e.payload["action"], e.payload.get("grants", [])
-        ) for e in events
+        )
+        for e in events
     ]
     return RecomputeResult(count, changes)

@@ -83,6 +83,9 @@ def run_all(settings: Settings, *, demo: bool) -> int:
             "error",
         )
         wait_for_port(host, int(port))
+        if _uses_local_github(settings):
+            start(sys.executable, "-m", "localgithub", "--port", str(settings.github_port))
+            wait_for_port("127.0.0.1", settings.github_port)
         perennial = (sys.executable, "-m", "api.cli")
         start(*perennial, "outbox")
         start(*perennial, "worker")
@@ -107,7 +110,12 @@ def _interrupt(*_: object) -> None:
     raise KeyboardInterrupt
 
 
+def _uses_local_github(settings: Settings) -> bool:
+    return settings.github_base_url.rstrip("/") == f"http://127.0.0.1:{settings.github_port}"
+
+
 def _banner(settings: Settings) -> str:
+    local_github = f"  GitHub       {settings.github_base_url}  (local GitHub-compatible server, demo org)"
     return "\n".join(
         [
             "",
@@ -116,6 +124,7 @@ def _banner(settings: Settings) -> str:
             "  API docs     http://127.0.0.1:8000/docs",
             "  Temporal UI  http://127.0.0.1:8233",
             f"  outbox       http://127.0.0.1:{settings.outbox_port}  (every email the system sends)",
+            *([local_github] if _uses_local_github(settings) else []),
             "Press Ctrl-C to stop.",
             "",
         ]

@@ -13,6 +13,9 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 import workflows
 from activities.accountability import AccountabilityStore
+from activities.github import GitHubActivities
+from activities.github_client import github_from_settings
+from activities.grants import GrantStore
 from activities.mail import Mailer
 from activities.smtp import SmtpServer, SmtpTransport
 from activities.store import JourneyStore
@@ -67,7 +70,22 @@ def build_worker(
         task_queue=task_queue or settings.temporal_task_queue,
         workflows=list(registry.WORKFLOWS),
         activities=registry.activities(
-            store, mailer, TrustStore(sessions, policy), AccountabilityStore(sessions)
+            store,
+            mailer,
+            TrustStore(sessions, policy),
+            AccountabilityStore(sessions),
+            GrantStore(sessions, policy, mailer),
+            GitHubActivities(
+                github_from_settings(
+                    base_url=settings.github_base_url,
+                    token=settings.github_token,
+                    app_id=settings.github_app_id,
+                    private_key_path=settings.github_app_private_key_path,
+                    installation_id=settings.github_app_installation_id,
+                ),
+                policy.access.org,
+                sandbox_template=policy.access.sandbox_template,
+            ),
         ),
         activity_executor=ThreadPoolExecutor(MAX_CONCURRENT_ACTIVITIES),
         max_concurrent_activities=MAX_CONCURRENT_ACTIVITIES,

@@ -69,8 +69,8 @@ class AccessGrant:
             self._progress.phase = Phase.ENDED
             return "refused"
         self._progress.approvals_needed = opened.approvals_needed
-        if opened.approvals_needed and not await self._approved():
-            return self._progress.phase.value
+        if opened.approvals_needed and (outcome := await self._approved()) != "approved":
+            return outcome
         self._progress.phase = Phase.APPLYING
         state = await self._github(gh.apply_github_access, self._permission)
         if state.state == "invited" and not await self._invitation_accepted():
@@ -89,6 +89,7 @@ class AccessGrant:
 
     @workflow.update
     async def approve(self, approval: Approval) -> str:
+        await workflow.wait_condition(lambda: self._opened is not None)
         refuse_update(grants.approval_refusal(self._progress, approval, self._inp.member_id))
         self._progress.approvals.append(approval.maintainer_id)
         await self._record(
@@ -147,7 +148,7 @@ class AccessGrant:
     def progress(self) -> GrantProgress:
         return self._progress
 
-    async def _approved(self) -> bool:
+    async def _approved(self) -> str:
         timing = self._timing
         started = workflow.now()
         for notice, days in (
@@ -161,11 +162,11 @@ class AccessGrant:
                 await self._notify(notice)
         if (denial := self._progress.denial) is not None:
             await self._finish("denied", f"Denied: {denial.reason}", actor=denial.maintainer_id)
-            return False
+            return "denied"
         if not self._enough_approvals():
             await self._finish("unapproved", "No maintainer approved within the time allowed.")
-            return False
-        return True
+            return "unapproved"
+        return "approved"
 
     async def _invitation_accepted(self) -> bool:
         await self._record("invited", "GitHub sent an invitation; accept it to start.")

@@ -7,20 +7,36 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.accountability import AccountabilityStore
+    from activities.github import GitHubActivities
+    from activities.grants import GrantStore
     from activities.mail import Mailer
     from activities.store import JourneyStore
     from activities.trust import TrustStore
 
+from workflows.access_grant import AccessGrant
 from workflows.member_journey import MemberJourney
 from workflows.trust_recompute import TrustRecompute
 
-WORKFLOWS: Sequence[type] = (MemberJourney, TrustRecompute)
+WORKFLOWS: Sequence[type] = (MemberJourney, TrustRecompute, AccessGrant)
 
 
 def activities(
-    store: JourneyStore, mailer: Mailer, trust: TrustStore, accountability: AccountabilityStore
+    store: JourneyStore,
+    mailer: Mailer,
+    trust: TrustStore,
+    accountability: AccountabilityStore,
+    grants: GrantStore,
+    github: GitHubActivities,
 ) -> list[Callable[..., Any]]:
     return [
+        grants.open_grant,
+        grants.record_grant,
+        grants.recheck_grant,
+        grants.send_access_notice,
+        github.apply_github_access,
+        github.read_github_access,
+        github.remove_github_access,
+        github.list_github_holders,
         store.start_journey,
         store.record_step,
         store.record_vouch,

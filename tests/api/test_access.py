@@ -70,7 +70,10 @@ EXPECTED_ACCESS: dict[tuple[str, str], tuple[object, bool]] = {
     ("GET", "/api/access/matrix"): (ACCESS_VIEWERS, False),
     ("POST", "/api/access/{grant_id}/decision"): (MAINTAINERS, False),
     ("POST", "/access/{grant_id}/decision"): (MAINTAINERS, False),
+    ("POST", "/webhooks/github"): ("public", False),
 }
+# Public, but each call must carry the sender's signature: an unsigned call is refused whoever makes it.
+SIGNED_BY_SENDER = {"/webhooks/github"}
 
 
 def declared_access(route: APIRoute) -> tuple[Any, bool]:
@@ -136,7 +139,9 @@ async def test_every_route_admits_exactly_the_roles_it_declares(site: Site) -> N
                     assert response.status_code < 500, (
                         f"{where}: {response.status_code} {response.text[:200]}"
                     )
-                    if allowed == "public" or (role in allowed) or (is_self and person is not None):
+                    if route.path in SIGNED_BY_SENDER:
+                        assert response.status_code == 401, where
+                    elif allowed == "public" or (role in allowed) or (is_self and person is not None):
                         assert response.status_code not in (401, 403), where
                     elif person is None:
                         expected = 401 if route.path.startswith("/api/") else 303

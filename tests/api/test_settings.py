@@ -21,18 +21,25 @@ GOOD_KEY = base64.b64encode(b"k" * 32).decode()
         (DEV_SECRET, GOOD_KEY, "PERENNIAL_SECRET_KEY"),
         (GOOD_SECRET, DEV_PAYLOAD_KEY, "PERENNIAL_PAYLOAD_KEY"),
         ("short", GOOD_KEY, "PERENNIAL_SECRET_KEY must be at least 32 characters"),
+        (GOOD_SECRET, GOOD_KEY, "PERENNIAL_GITHUB_WEBHOOK_SECRET"),
     ],
 )
 def test_default_or_weak_secrets_are_refused_outside_development(
     environment: str, secret_key: str, payload_key: str, named: str
 ) -> None:
+    webhook = {} if named == "PERENNIAL_GITHUB_WEBHOOK_SECRET" else {"github_webhook_secret": GOOD_SECRET}
     with pytest.raises(ConfigError, match=named):
-        Settings(environment=environment, secret_key=secret_key, payload_key=payload_key)  # type: ignore[arg-type]
+        Settings(environment=environment, secret_key=secret_key, payload_key=payload_key, **webhook)  # type: ignore[arg-type]
 
 
 def test_development_runs_on_the_defaults_and_production_on_real_secrets() -> None:
     assert Settings(environment="development").secure_cookies is False  # type: ignore[arg-type]
-    production = Settings(environment="production", secret_key=GOOD_SECRET, payload_key=GOOD_KEY)  # type: ignore[arg-type]
+    production = Settings(
+        environment="production",
+        secret_key=GOOD_SECRET,
+        payload_key=GOOD_KEY,
+        github_webhook_secret=GOOD_SECRET,
+    )  # type: ignore[arg-type]
     assert production.secure_cookies is True
 
 

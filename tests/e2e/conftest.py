@@ -102,6 +102,7 @@ def system(
         "PERENNIAL_SMTP_PORT": str(smtp_sink[1]),
         "PERENNIAL_SECRET_KEY": settings.secret_key,
         "PERENNIAL_PAYLOAD_KEY": settings.payload_key,
+        "PERENNIAL_GITHUB_WEBHOOK_SECRET": settings.github_webhook_secret,
         "PERENNIAL_BASE_URL": settings.base_url,
         "PERENNIAL_POLICY_PATH": str(REPO / "community.example.toml"),
     }

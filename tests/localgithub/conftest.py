@@ -1,23 +1,16 @@
-"""The local GitHub served by uvicorn on a free port in a background thread, driven by the real PyGithub."""
+"""The acme world on the local GitHub, driven by the real PyGithub (the server: tests/github_server.py)."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import github
-import httpx
 import pytest
-import uvicorn
 
-from localgithub.app import create_app
 from localgithub.models.seed import Seed
-from localgithub.state import State
-from tests.conftest import free_port
+from tests.github_server import LocalGitHub, connect, running
+from tests.github_server import serving as serving  # re-exported for test_faults
 
 ADMIN = "admin-token"
 MARIA = "maria-token"
@@ -103,51 +96,15 @@ def acme_seed(**overrides: object) -> Seed:
     )
 
 
-@dataclass
-class LocalGitHub:
-    url: str
-    control: httpx.Client
-
-    def set_faults(self, **settings: object) -> None:
-        self.control.post("/_local/faults", json=settings).raise_for_status()
-
-
-@contextmanager
-def serving(world: State) -> Iterator[str]:
-    config = uvicorn.Config(
-        create_app(world), host="127.0.0.1", port=free_port(), log_level="warning", lifespan="off", ws="none"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="localgithub", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the local GitHub did not start"
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{config.port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-
-
 @pytest.fixture(scope="session")
 def local_github() -> Iterator[LocalGitHub]:
-    world = State(acme_seed())
-    with serving(world) as url, httpx.Client(base_url=url) as control:
-        yield LocalGitHub(url, control)
+    with running(acme_seed()) as server:
+        yield server
 
 
 @pytest.fixture(autouse=True)
 def fresh_world(local_github: LocalGitHub) -> None:
-    local_github.control.post("/_local/reset").raise_for_status()
-
-
-def connect(url: str, token: str | None, **options: object) -> github.Github:
-    """PyGithub pauses 0.25 s between requests and 1 s between writes by default; no need locally."""
-    auth = github.Auth.Token(token) if token else None
-    pacing = {"seconds_between_requests": None, "seconds_between_writes": None}
-    return github.Github(auth=auth, base_url=url, retry=None, **pacing | options)  # type: ignore[arg-type]
+    local_github.reset()
 
 
 @pytest.fixture

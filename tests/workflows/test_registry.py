@@ -9,8 +9,10 @@ from typing import get_type_hints
 
 from temporalio.activity import _Definition
 
-from activities import contracts
+from activities import access_contracts, contracts
 from activities.accountability import AccountabilityStore
+from activities.github import GitHubActivities
+from activities.grants import GrantStore
 from activities.mail import Mailer
 from activities.store import JourneyStore
 from activities.trust import TrustStore
@@ -26,11 +28,14 @@ def test_every_activity_stub_has_one_implementation_taking_and_returning_the_sam
         Mailer.__new__(Mailer),
         TrustStore.__new__(TrustStore),
         AccountabilityStore.__new__(AccountabilityStore),
+        GrantStore.__new__(GrantStore),
+        GitHubActivities.__new__(GitHubActivities),
     )
     by_name = {_Definition.must_from_callable(fn).name: fn for fn in implementations}
     stubs = {
         _Definition.must_from_callable(fn).name: fn
-        for _, fn in inspect.getmembers(contracts, inspect.isfunction)
+        for module in (contracts, access_contracts)
+        for _, fn in inspect.getmembers(module, inspect.isfunction)
         if _Definition.from_callable(fn) is not None
     }
 

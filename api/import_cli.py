@@ -1,0 +1,33 @@
+"""`perennial import ...`: bring contributions recorded elsewhere into the ledger."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from api.settings import Settings
+
+app = typer.Typer(no_args_is_help=True, help="Bring contributions recorded elsewhere into the ledger.")
+
+
+@app.command("git")
+def import_git(path: Annotated[Path, typer.Argument(help="A local clone; merges are left out.")]) -> None:
+    """Record a clone's commits once each: members matched by email, other authors as claimable identities."""
+    from api.git_import import import_git_log
+    from domain.errors import InvalidField
+    from models.base import make_engine, session_factory
+
+    engine = make_engine(Settings().database_url)
+    try:
+        counts = import_git_log(session_factory(engine), path)
+    except InvalidField as exc:
+        raise typer.BadParameter(str(exc), param_hint="PATH") from exc
+    finally:
+        engine.dispose()
+    typer.echo(
+        f"{counts.commits} commits read: {counts.matched} recorded for members, {counts.unclaimed} for "
+        f"{counts.unclaimed_identities} unclaimed identities; {counts.already_imported} imported before, "
+        f"{counts.bots} by bots"
+    )
