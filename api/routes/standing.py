@@ -60,10 +60,7 @@ async def reinstate_api(
     settings: SettingsDep,
 ) -> JourneyView:
     """Lift a suspension with a reason; the vouchers' lost capacity comes back with it."""
-    await members.get(session, member_id)
-    view = await journeys.reinstate(temporal, settings, member_id, Reinstatement(me.id, body.reason))
-    await schedules.request_trust_recompute(temporal, settings, "reinstatement")
-    return view
+    return await _reinstate(member_id, body, me, session, temporal, settings)
 
 
 @router.post("/members/{member_id}/suspension/lift")
@@ -75,10 +72,7 @@ async def reinstate_form(
     temporal: TemporalDep,
     settings: SettingsDep,
 ) -> Response:
-    body = await read_form(request, ReasonBody)
-    await members.get(session, member_id)
-    await journeys.reinstate(temporal, settings, member_id, Reinstatement(me.id, body.reason))
-    await schedules.request_trust_recompute(temporal, settings, "reinstatement")
+    await _reinstate(member_id, await read_form(request, ReasonBody), me, session, temporal, settings)
     return RedirectResponse(f"/members/{member_id}", status_code=status.HTTP_303_SEE_OTHER)
 
 
@@ -114,6 +108,20 @@ async def contribution_api(
     event = await contributions.record(session, member, body, me)
     await journeys.activity_seen(temporal, settings, member_id, "contribution")
     return EventOut.model_validate(event)
+
+
+async def _reinstate(
+    member_id: int,
+    body: ReasonBody,
+    me: Member,
+    session: SessionDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+) -> JourneyView:
+    await members.get(session, member_id)
+    view = await journeys.reinstate(temporal, settings, member_id, Reinstatement(me.id, body.reason))
+    await schedules.request_trust_recompute(temporal, settings, "reinstatement")
+    return view
 
 
 async def _suspend(
