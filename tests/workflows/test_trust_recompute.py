@@ -46,4 +46,5 @@ async def test_a_recompute_promotes_a_vouched_member_whose_journey_hears_of_it_a
     assert db.get(Member, newbie.id).trust_level == 1
     [mail] = await eventually(lambda: [m for m in outbox.to("newbie@example.org") if "member" in m.subject])
     assert mail.subject == "You are now a member in Perennial Demo Community"
+    assert "/access" in mail.body and "/trust" in mail.body  # what the new level opens up, and why
     assert (await journey.query(MemberJourney.view)) is not None
