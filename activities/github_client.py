@@ -27,6 +27,7 @@ from github.NamedUser import NamedUser
 from github.Repository import Repository
 from github.Team import Team
 from temporalio.exceptions import ApplicationError
+from urllib3.util.retry import Retry
 
 from domain.errors import ConfigError
 
@@ -55,6 +56,16 @@ _NOT_A_URL = (
 )
 
 
+SERVER_ERROR_RETRY = Retry(
+    total=3,
+    status_forcelist=(500, 502, 503, 504),
+    allowed_methods=frozenset({"GET", "HEAD", "PUT", "DELETE", "PATCH"}),
+    backoff_factor=0.2,
+    raise_on_status=False,
+    respect_retry_after_header=False,
+)
+
+
 def github_from_settings(
     *,
     base_url: str,
@@ -63,6 +74,7 @@ def github_from_settings(
     private_key_path: Path | None = None,
     installation_id: int | None = None,
     timeout_seconds: int = 15,
+    request_retry: Retry = SERVER_ERROR_RETRY,
 ) -> Github:
     """A token client, or a GitHub App installation client when `app_id` is set."""
     auth: Auth.Auth
@@ -80,12 +92,14 @@ def github_from_settings(
         raise ConfigError(
             "Set PERENNIAL_GITHUB_TOKEN, or the PERENNIAL_GITHUB_APP_* settings of a GitHub App."
         )
-    # Temporal retries whole activities, so PyGithub must neither retry nor pause between requests.
+    # One activity makes several requests; a brief server error on any of them would fail the whole
+    # attempt, so each request gets a few quick retries on 5xx (every call we make is safe to repeat:
+    # reads, and PUT/DELETE/PATCH that set state). Rate limits and the rest are left to Temporal.
     return Github(
         base_url=base_url,
         auth=auth,
         timeout=timeout_seconds,
-        retry=None,
+        retry=request_retry,
         seconds_between_requests=None,
         seconds_between_writes=None,
         per_page=100,

@@ -17,7 +17,19 @@ from api import temporal as temporal_connection
 from api.deps import Forbidden, NotSignedIn
 from api.forms import field_errors
 from api.pages import render
-from api.routes import access, auth, journey, members, meta, reviews, standing, trust, vouches, webhooks
+from api.routes import (
+    access,
+    auth,
+    drift,
+    journey,
+    members,
+    meta,
+    reviews,
+    standing,
+    trust,
+    vouches,
+    webhooks,
+)
 from api.settings import Settings
 from domain.errors import Conflict, InvalidField, NotFound, PerennialError, Rejected
 from models.base import async_session_factory, make_async_engine
@@ -42,7 +54,7 @@ def create_app(settings: Settings, temporal: Client | None = None) -> FastAPI:
         await engine.dispose()
 
     app = FastAPI(title="Perennial", version="0.1.0", lifespan=lifespan)
-    routers = (meta, auth, journey, members, vouches, trust, standing, reviews, access, webhooks)
+    routers = (meta, auth, journey, members, vouches, trust, standing, reviews, access, drift, webhooks)
     for router in (module.router for module in routers):
         app.include_router(router)
     _translate_errors(app)

@@ -66,6 +66,9 @@ async def _run_worker(settings: Settings) -> None:
 
     client = await connect(settings)
     await ensure_trust_schedule(client, settings)
+    from api.services.drift import ensure_schedule as ensure_reconcile_schedule
+
+    await ensure_reconcile_schedule(client, settings)
     running = build_worker(client, settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -3,6 +3,7 @@
 from models.access import AccessGrant, GrantStatus
 from models.base import Base
 from models.community import Chapter, ChapterKind, Community, Project, ProjectStatus
+from models.drift import DriftRecord
 from models.identity import UnclaimedIdentity
 from models.ledger import Event
 from models.member import Member, MemberStatus, StepProgress
@@ -16,6 +17,7 @@ __all__ = [
     "Chapter",
     "ChapterKind",
     "Community",
+    "DriftRecord",
     "Event",
     "GrantStatus",
     "Member",

@@ -38,7 +38,7 @@ from workflows.waiting import refuse_update, reject_update, until
 DATABASE_WRITE = timedelta(seconds=30)
 # GitHub may be down or rate-limiting for a while; keep trying with backoff, up to a day.
 GITHUB_CALL = timedelta(days=1)
-GITHUB_RETRY = RetryPolicy(initial_interval=timedelta(seconds=2), maximum_interval=timedelta(minutes=10))
+GITHUB_RETRY = RetryPolicy(initial_interval=timedelta(seconds=2), maximum_interval=timedelta(minutes=2))
 INVITATION_POLL = timedelta(hours=1)
 
 

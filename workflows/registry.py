@@ -10,14 +10,16 @@ with workflow.unsafe.imports_passed_through():
     from activities.github import GitHubActivities
     from activities.grants import GrantStore
     from activities.mail import Mailer
+    from activities.reconcile import ReconcileStore
     from activities.store import JourneyStore
     from activities.trust import TrustStore
 
 from workflows.access_grant import AccessGrant
+from workflows.access_reconcile import AccessReconcile
 from workflows.member_journey import MemberJourney
 from workflows.trust_recompute import TrustRecompute
 
-WORKFLOWS: Sequence[type] = (MemberJourney, TrustRecompute, AccessGrant)
+WORKFLOWS: Sequence[type] = (MemberJourney, TrustRecompute, AccessGrant, AccessReconcile)
 
 
 def activities(
@@ -27,6 +29,7 @@ def activities(
     accountability: AccountabilityStore,
     grants: GrantStore,
     github: GitHubActivities,
+    reconcile: ReconcileStore,
 ) -> list[Callable[..., Any]]:
     return [
         grants.open_grant,
@@ -37,6 +40,9 @@ def activities(
         github.read_github_access,
         github.remove_github_access,
         github.list_github_holders,
+        reconcile.desired_access,
+        reconcile.drift_report,
+        reconcile.record_drift,
         store.start_journey,
         store.record_step,
         store.record_vouch,

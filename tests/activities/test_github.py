@@ -16,7 +16,13 @@ from temporalio.exceptions import ApplicationError
 
 from activities.access_contracts import GitHubAccess, GitHubState, Holder, TargetRef
 from activities.github import GitHubActivities
-from activities.github_client import API_PERMISSION, PERMISSIONS, github_from_settings, rate_limit_wait
+from activities.github_client import (
+    API_PERMISSION,
+    PERMISSIONS,
+    SERVER_ERROR_RETRY,
+    github_from_settings,
+    rate_limit_wait,
+)
 from domain.errors import ConfigError
 from localgithub.app import EXAMPLE_SEED
 from localgithub.models import seed as seed_file
@@ -314,10 +320,15 @@ def test_an_unreachable_or_slow_github_is_retried(
 
 
 def test_fifty_grants_converge_through_injected_server_errors(
-    server: LocalGitHub, acts: GitHubActivities
+    server: LocalGitHub, connect: Callable[..., GitHubActivities]
 ) -> None:
+    acts = connect(
+        request_retry=SERVER_ERROR_RETRY.new(backoff_factor=0)
+    )  # the same retries, without sleeping
     wanted = {login: PERMISSIONS[n % len(PERMISSIONS)] for n, login in enumerate(VOLUNTEERS)}
-    server.set_faults(server_error_share=0.2, random_seed=2024)
+    # Each request is retried a few times on 5xx inside the client; at this share some attempts still
+    # fail as a whole, and the caller's retry (Temporal's, in production) finishes the job.
+    server.set_faults(server_error_share=0.6, random_seed=2024)
     retries = 0
     for login, permission in wanted.items():
         state, tries = retried_until_done(lambda: acts.apply_github_access(repo(login, permission)))  # noqa: B023

@@ -71,6 +71,10 @@ EXPECTED_ACCESS: dict[tuple[str, str], tuple[object, bool]] = {
     ("POST", "/api/access/{grant_id}/decision"): (MAINTAINERS, False),
     ("POST", "/access/{grant_id}/decision"): (MAINTAINERS, False),
     ("POST", "/webhooks/github"): ("public", False),
+    ("GET", "/access/drift"): (ACCESS_VIEWERS, False),
+    ("GET", "/api/access/drift"): (ACCESS_VIEWERS, False),
+    ("POST", "/api/access/drift/{report_id}/fix"): (ADMINS, False),
+    ("POST", "/access/drift/{report_id}/fix"): (ADMINS, False),
 }
 # Public, but each call must carry the sender's signature: an unsigned call is refused whoever makes it.
 SIGNED_BY_SENDER = {"/webhooks/github"}
@@ -103,7 +107,9 @@ def routes(site: Site) -> list[APIRoute]:
 
 
 async def call(client: httpx.AsyncClient, route: APIRoute, member_id: int) -> httpx.Response:
-    path = route.path.format(member_id=member_id, step_id="code_of_conduct", item_id=1, grant_id=1)
+    path = route.path.format(
+        member_id=member_id, step_id="code_of_conduct", item_id=1, grant_id=1, report_id=1
+    )
     method = sorted(route.methods)[0]
     if method == "GET":
         return await client.get(path)
