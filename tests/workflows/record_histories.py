@@ -17,13 +17,17 @@ from temporalio.testing import WorkflowEnvironment
 from api.outbox import Outbox, start_sink
 from api.temporal import data_converter
 from api.worker import build_worker
+from domain.grants import Approval, GrantInput, Withdrawal
 from domain.journey import ActivitySeen, CompletedBy, JourneyInput, StepCompletion, VouchAsk
 from domain.roles import Role
 from domain.vouching import Reinstatement, Relation, Suspension, VoucherFacts, VouchRequest
+from localgithub.models import seed as seed_file
 from models import Member, MemberStatus
 from models.migrate import upgrade
 from tests.conftest import binary, free_port, make_settings
 from tests.factories import Db, eventually
+from tests.github_server import running
+from workflows.access_grant import AccessGrant
 from workflows.member_journey import MemberJourney
 from workflows.trust_recompute import RecomputeInput, TrustRecompute
 
@@ -36,7 +40,9 @@ async def record() -> None:
     upgrade(url)
     port = free_port()
     sink = start_sink(Outbox(workdir / "outbox"), port=port)
-    settings = make_settings(url, port, workflow_id_prefix="history-")
+    github_world = running(seed_file.load(Path(__file__).parents[2] / "localgithub" / "seed.example.toml"))
+    local_github = github_world.__enter__()
+    settings = make_settings(url, port, workflow_id_prefix="history-", github_base_url=local_github.url)
     db = Db(url)
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=binary("temporal-test-server"), data_converter=data_converter(settings)
@@ -133,16 +139,36 @@ async def record() -> None:
                 MemberJourney.reinstate, Reinstatement(organizer.id, "The report was about someone else.")
             )
             await save(handle, "asked-vouched-suspended-reinstated")
+
+            linus = db.member("linus@example.org")
+            with db.sessions.begin() as s:
+                record = s.get(Member, linus.id)
+                record.github_login, record.trust_level = "linus", 2  # type: ignore[union-attr]
+            grant = await env.client.start_workflow(
+                AccessGrant.run,
+                GrantInput(linus.id, "repo-website", "write", linus.id),
+                id=f"history-access-{linus.id}-repo-website",
+                task_queue=settings.temporal_task_queue,
+            )
+            await grant.execute_update(AccessGrant.approve, Approval(organizer.id))
+            await eventually(lambda: db.events(linus.id, "access.invited"))
+            local_github.accept_invitations("linus")
+            await grant.signal(AccessGrant.invitation_accepted)
+            await eventually(lambda: db.events(linus.id, "access.active"))
+            await grant.execute_update(AccessGrant.withdraw, Withdrawal(organizer.id, "Left the project."))
+            await grant.result()
+            await save(grant, "approved-invited-accepted-revoked", prefix="access-grant")
     finally:
         await env.shutdown()
         sink.stop()
         db.close()
+        github_world.__exit__(None, None, None)
 
 
-async def save(handle: WorkflowHandle, name: str) -> None:
+async def save(handle: WorkflowHandle, name: str, prefix: str = "member-journey") -> None:
     history = await handle.fetch_history()
     HISTORIES.mkdir(exist_ok=True)
-    (HISTORIES / f"member-journey-{name}.json").write_text(history.to_json())
+    (HISTORIES / f"{prefix}-{name}.json").write_text(history.to_json())
     print(f"saved {name}: {len(history.events)} events")
 
 
