@@ -26,6 +26,7 @@ from github.Membership import Membership
 from github.NamedUser import NamedUser
 from github.Repository import Repository
 from github.Team import Team
+from temporalio import activity
 from temporalio.exceptions import ApplicationError
 from urllib3.util.retry import Retry
 
@@ -145,6 +146,9 @@ def our_permission(github_name: str) -> str:
 @contextmanager
 def calling(subject: str, right: str) -> Iterator[None]:
     """Translates GitHub's failures inside: a 404 means `subject` is missing, a 403 that `right` is."""
+    if activity.in_activity():
+        # Heartbeats between calls let Temporal notice a dead worker in seconds, not at the timeout.
+        activity.heartbeat(subject)
     try:
         yield
     except (GithubException, requests.RequestException) as error:

@@ -40,6 +40,8 @@ DATABASE_WRITE = timedelta(seconds=30)
 GITHUB_CALL = timedelta(days=1)
 GITHUB_RETRY = RetryPolicy(initial_interval=timedelta(seconds=2), maximum_interval=timedelta(minutes=2))
 INVITATION_POLL = timedelta(hours=1)
+# The GitHub activities heartbeat before each request (at most ~15 s each, plus brief retries).
+GITHUB_HEARTBEAT = timedelta(seconds=45)
 
 
 @workflow.defn
@@ -309,5 +311,6 @@ class AccessGrant:
             GitHubAccess(opened.target_kind, opened.target, opened.login or "", permission),
             start_to_close_timeout=timedelta(minutes=2),
             schedule_to_close_timeout=GITHUB_CALL,
+            heartbeat_timeout=GITHUB_HEARTBEAT,
             retry_policy=GITHUB_RETRY,
         )
