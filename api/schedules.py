@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 from temporalio.client import (
     Client,
@@ -31,17 +32,25 @@ TRUST_RECOMPUTE_EVERY = timedelta(hours=6)
 
 
 async def ensure_trust_schedule(client: Client, settings: Settings) -> None:
-    """Create the recompute schedule once; every worker calls this at start, so it must be idempotent."""
-    schedule_id = f"{settings.workflow_id_prefix}{SCHEDULE_ID}"
-    action = ScheduleActionStartWorkflow(
+    await ensure_schedule(
+        client,
+        settings,
+        SCHEDULE_ID,
         TrustRecompute.run,
         RecomputeInput("schedule", settings.workflow_id_prefix),
-        id=schedule_id,
-        task_queue=settings.temporal_task_queue,
+        TRUST_RECOMPUTE_EVERY,
     )
+
+
+async def ensure_schedule(
+    client: Client, settings: Settings, name: str, run: Any, arg: object, every: timedelta
+) -> None:
+    """Create a schedule once; every worker calls this at start, so it must be idempotent."""
+    schedule_id = f"{settings.workflow_id_prefix}{name}"
+    action = ScheduleActionStartWorkflow(run, arg, id=schedule_id, task_queue=settings.temporal_task_queue)
     schedule = Schedule(
         action=action,
-        spec=ScheduleSpec(intervals=[ScheduleIntervalSpec(every=TRUST_RECOMPUTE_EVERY)]),
+        spec=ScheduleSpec(intervals=[ScheduleIntervalSpec(every=every)]),
         policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP),
     )
     try:

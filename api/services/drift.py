@@ -3,49 +3,26 @@ Also the reconcile schedule, created once at worker start."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from temporalio.client import (
-    Client,
-    Schedule,
-    ScheduleActionStartWorkflow,
-    ScheduleAlreadyRunningError,
-    ScheduleIntervalSpec,
-    ScheduleOverlapPolicy,
-    SchedulePolicy,
-    ScheduleSpec,
-)
+from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from api import schedules
 from api.settings import Settings
 from domain.errors import Conflict, NotFound, Rejected
 from models import Member
 from models.drift import DriftRecord
 from workflows.access_reconcile import EVERY, SCHEDULE_ID, AccessReconcile, ReconcileInput, fix_workflow_id
 
-log = logging.getLogger(__name__)
-
 
 async def ensure_schedule(client: Client, settings: Settings) -> None:
-    """Create the reconcile schedule once; every worker calls this at start, so it must be idempotent."""
-    schedule_id = f"{settings.workflow_id_prefix}{SCHEDULE_ID}"
-    action = ScheduleActionStartWorkflow(
-        AccessReconcile.run, ReconcileInput(), id=schedule_id, task_queue=settings.temporal_task_queue
+    await schedules.ensure_schedule(
+        client, settings, SCHEDULE_ID, AccessReconcile.run, ReconcileInput(), EVERY
     )
-    schedule = Schedule(
-        action=action,
-        spec=ScheduleSpec(intervals=[ScheduleIntervalSpec(every=EVERY)]),
-        policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP),
-    )
-    try:
-        await client.create_schedule(schedule_id, schedule)
-        log.info("created schedule %s", schedule_id)
-    except ScheduleAlreadyRunningError:
-        pass
 
 
 async def get(session: AsyncSession, report_id: int) -> DriftRecord:
