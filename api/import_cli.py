@@ -31,3 +31,30 @@ def import_git(path: Annotated[Path, typer.Argument(help="A local clone; merges 
         f"{counts.unclaimed_identities} unclaimed identities; {counts.already_imported} imported before, "
         f"{counts.bots} by bots"
     )
+
+
+@app.command("github")
+def import_github(org: Annotated[str, typer.Option(help="The GitHub organization to read.")]) -> None:
+    """Record every merged pull request and review of the organization's repositories, once each."""
+    from activities.github_client import github_from_settings
+    from api.github_import import import_github as run_import
+    from models.base import make_engine, session_factory
+
+    settings = Settings()
+    client = github_from_settings(
+        base_url=settings.github_base_url,
+        token=settings.github_token,
+        app_id=settings.github_app_id,
+        private_key_path=settings.github_app_private_key_path,
+        installation_id=settings.github_app_installation_id,
+    )
+    engine = make_engine(settings.database_url)
+    try:
+        counts = run_import(session_factory(engine), client, org)
+    finally:
+        engine.dispose()
+        client.close()
+    typer.echo(
+        f"{counts.repositories} repositories read: {counts.recorded} contributions recorded, "
+        f"{counts.already_recorded} recorded before, {counts.bots} by bots left out"
+    )

@@ -52,11 +52,11 @@ async def _record_once(
     if (earlier := await session.scalar(select(Event).where(Event.idempotency_key == key))) is not None:
         replayed = earlier.payload.get("delivery") == delivery_id
         return Outcome(Result.REPLAYED if replayed else Result.ALREADY_RECORDED, earlier.kind)
-    event = await session.run_sync(_append, delivery_id, key, seen)
+    event = await session.run_sync(append, delivery_id, key, seen)
     return Outcome(Result.RECORDED, event.kind)
 
 
-def _append(session: Session, delivery_id: str, key: str, seen: ContributionSeen | DriftSuspected) -> Event:
+def append(session: Session, delivery_id: str, key: str, seen: ContributionSeen | DriftSuspected) -> Event:
     if isinstance(seen, DriftSuspected):
         event = Event(
             at=utcnow(),

@@ -6,6 +6,7 @@ from typing import Literal
 
 from fastapi import APIRouter, Response
 
+from localgithub import access
 from localgithub.deps import OptionalUser, OrgDep, PageDep, RenderDep, WorldDep
 from localgithub.errors import NotFound
 from localgithub.shapes import Json
@@ -51,3 +52,19 @@ async def list_teams(org: OrgDep, _: OptionalUser, render: RenderDep, page: Page
     with render.state.lock:
         teams = sorted(org.teams.values(), key=lambda team: team.id)
         return [render.team(team, detail=False) for team in page.of(teams)]
+
+
+@router.get("/repos")
+async def list_repos(
+    org: OrgDep, user: OptionalUser, world: WorldDep, render: RenderDep, page: PageDep
+) -> list[Json]:
+    """The organization's repositories the caller can see, oldest first, with the caller's permissions."""
+    with world.lock:
+        repos = sorted(
+            (r for r in world.repos.values() if r.owner == org.login and access.can_see(world, r, user)),
+            key=lambda repo: repo.id,
+        )
+        return [
+            render.repo(repo, permission=access.permission_of(world, repo, user.login) if user else None)
+            for repo in page.of(repos)
+        ]
