@@ -27,6 +27,7 @@ from activities.github_client import (
     team_membership,
     translated,
 )
+from domain import practice_data
 
 REPO, TEAM, SANDBOX = "repo", "team", "sandbox"
 TEAM_ROLE = {p: "maintainer" if p in ("maintain", "admin") else "member" for p in PERMISSIONS}
@@ -36,6 +37,8 @@ TEAM_STATE = {"pending": "invited", "active": "active"}
 NONE = GitHubState("none")
 UNPROCESSABLE = 422
 APP_ADMINISTRATION = "for a GitHub App or fine-grained token: the Administration permission, read and write"
+APP_CONTENTS = "for a GitHub App or fine-grained token: the Contents permission, read and write"
+PRACTICE_DATA = "data/practice-volunteers.csv"
 APP_MEMBERS = "for a GitHub App or fine-grained token: the organization Members permission, read and write"
 
 
@@ -145,25 +148,38 @@ class GitHubActivities:
         template = self._repo(self._template)
         existing = self._maybe_repo(req.target)
         if existing is not None:
-            return _made_from(existing, template)
+            return self._with_practice_data(_made_from(existing, template))
         subject, right = (
             f"organization {self._org}",
             f"to create repositories in {self._org} ({APP_ADMINISTRATION})",
         )
         with calling(subject, right):
             try:
-                return self._github.get_organization(self._org).create_repo_from_template(
+                made = self._github.get_organization(self._org).create_repo_from_template(
                     req.target, template, description=f"{req.login}'s sandbox, made from {template.full_name}"
                 )
+                return self._with_practice_data(made)
             except GithubException as error:
                 if error.status != UNPROCESSABLE:
                     raise
                 refused = error
         # An earlier attempt whose answer was lost, or a parallel one, may have made it already.
-        made = self._maybe_repo(req.target)
-        if made is None:
+        found = self._maybe_repo(req.target)
+        if found is None:
             raise translated(refused, subject=subject, right=right) from refused
-        return _made_from(made, template)
+        return self._with_practice_data(_made_from(found, template))
+
+    def _with_practice_data(self, sandbox: Repository) -> Repository:
+        """Adds the synthetic volunteer list once; a sandbox that has it already is left as it is."""
+        with calling(f"repository {sandbox.full_name}", f"to write contents ({APP_CONTENTS})"):
+            try:
+                sandbox.get_contents(PRACTICE_DATA)
+            except UnknownObjectException:
+                content = practice_data.volunteers_csv(seed=sandbox.id)
+                sandbox.create_file(
+                    PRACTICE_DATA, "Add a practice volunteer list (synthetic: no real people)", content
+                )
+        return sandbox
 
     def _target_repo(self, req: GitHubAccess | TargetRef) -> Repository | None:
         """The target repository; None for a sandbox not made yet."""

@@ -14,7 +14,7 @@ from localgithub import throttle
 from localgithub.errors import DOCUMENTATION_URL, GitHubError
 from localgithub.faults import Faults, FaultSettings
 from localgithub.ratelimit import Budgets
-from localgithub.routes import control, invitations, meta, orgs, pulls, repos, teams, users
+from localgithub.routes import contents, control, invitations, meta, orgs, pulls, repos, teams, users
 from localgithub.state import State
 
 # Where FastAPI says a parameter came from; GitHub names only the field.
@@ -28,7 +28,8 @@ def create_app(state: State, faults: FaultSettings | None = None) -> FastAPI:
     app.state.initial_faults = faults or FaultSettings()
     app.state.faults = Faults(app.state.initial_faults)
     app.state.budgets = Budgets()
-    for router in (users.router, orgs.router, repos.router, invitations.router, pulls.router, meta.router):
+    routers = (users, orgs, repos, contents, invitations, pulls, meta)
+    for router in (module.router for module in routers):
         app.include_router(router)
     for prefix in teams.PREFIXES:
         app.include_router(teams.router, prefix=prefix)

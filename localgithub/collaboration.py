@@ -148,6 +148,7 @@ def generate_from_template(
             template.default_branch,
             now(),
             template=template.full_name,
+            files=dict(template.files),
         )
         if account.login != by.login and account.members.get(by.login) != "admin":
             repo.collaborators[by.login] = Permission.ADMIN

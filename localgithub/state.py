@@ -111,6 +111,7 @@ class Repo:
     collaborators: dict[str, Permission] = field(default_factory=dict)
     pulls: dict[int, Pull] = field(default_factory=dict)
     template: str | None = None
+    files: dict[str, bytes] = field(default_factory=dict)  # path on the default branch -> content
 
     @property
     def full_name(self) -> str:

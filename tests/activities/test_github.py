@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from temporalio.exceptions import ApplicationError
 
 from activities.access_contracts import GitHubAccess, GitHubState, Holder, TargetRef
-from activities.github import GitHubActivities
+from activities.github import PRACTICE_DATA, GitHubActivities
 from activities.github_client import (
     API_PERMISSION,
     PERMISSIONS,
@@ -28,6 +28,7 @@ from localgithub.app import EXAMPLE_SEED
 from localgithub.models import seed as seed_file
 from tests.conftest import free_port
 from tests.github_server import LocalGitHub, running
+from tests.github_server import connect as connect_github
 
 ORG = "perennial-demo"
 TOKEN = "local-admin-token"
@@ -191,6 +192,10 @@ def test_a_sandbox_is_made_from_the_template_once_and_given_to_its_holder(
     again = [r for r in server.state()["repos"] if r["full_name"] == f"{ORG}/sandbox-linus"]
     assert again == made
     assert invitations(server, f"{ORG}/sandbox-linus") == {"linus": ["admin"]}
+    practice = connect_github(server.url, TOKEN).get_repo(f"{ORG}/sandbox-linus").get_contents(PRACTICE_DATA)
+    rows = practice.decoded_content.decode().splitlines()  # type: ignore[union-attr]
+    assert rows[0].startswith("volunteer_id,first_name") and len(rows) == 61
+    assert all("@example.invalid" in row for row in rows[1:])  # synthetic people only
 
 
 def test_a_repository_not_made_from_the_template_is_not_handed_out_as_a_sandbox(
