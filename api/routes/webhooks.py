@@ -9,7 +9,8 @@ from fastapi import APIRouter, Header, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.deps import PUBLIC, SessionDep, SettingsDep
+from api.deps import PUBLIC, SessionDep, SettingsDep, TemporalDep
+from api.services import drift
 from api.services import github_events as deliveries
 from domain import github_events
 from domain.github_events import ContributionSeen, DriftSuspected, Ignored, Ping
@@ -25,6 +26,7 @@ async def github_webhook(
     _: Annotated[None, PUBLIC],
     session: SessionDep,
     settings: SettingsDep,
+    temporal: TemporalDep,
     x_github_event: Annotated[str, Header()] = "",
     x_github_delivery: Annotated[str, Header()] = "",
     x_hub_signature_256: Annotated[str | None, Header()] = None,
@@ -44,7 +46,10 @@ async def github_webhook(
         return JSONResponse({"status": "pong"})
     if isinstance(seen, Ignored):
         return JSONResponse({"status": "ignored", "reason": seen.reason}, status.HTTP_202_ACCEPTED)
-    return await _record(session, x_github_delivery, seen)
+    response = await _record(session, x_github_delivery, seen)
+    if isinstance(seen, DriftSuspected):
+        await drift.request_dry_run(temporal, settings)
+    return response
 
 
 async def _record(

@@ -3,6 +3,7 @@ Also the reconcile schedule, created once at worker start."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -17,6 +18,8 @@ from domain.errors import Conflict, NotFound, Rejected
 from models import Member
 from models.drift import DriftRecord
 from workflows.access_reconcile import EVERY, SCHEDULE_ID, AccessReconcile, ReconcileInput, fix_workflow_id
+
+ON_CHANGE_DELAY = timedelta(minutes=1)
 
 
 async def ensure_schedule(client: Client, settings: Settings) -> None:
@@ -92,3 +95,16 @@ def _out(record: DriftRecord) -> dict[str, Any]:
         "fixes": record.fixes,
         "fixed_at": record.fixed_at,
     }
+
+
+async def request_dry_run(temporal: Client, settings: Settings) -> None:
+    """A change made on GitHub by hand: compare soon. Bursts (a team reshuffle) join the run waiting."""
+    await temporal.start_workflow(
+        AccessReconcile.run,
+        ReconcileInput(),
+        id=f"{settings.workflow_id_prefix}{SCHEDULE_ID}-on-change",
+        task_queue=settings.temporal_task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+        start_delay=ON_CHANGE_DELAY,
+    )

@@ -196,6 +196,10 @@ async def test_a_collaborator_added_is_recorded_as_suspected_drift_once_per_deli
         "repository": None,
         "delivery": delivery,
     }
+    reconcile = site.env.client.get_workflow_handle(
+        f"{site.settings.workflow_id_prefix}access-reconcile-on-change"
+    )
+    assert (await reconcile.describe()).workflow_type == "AccessReconcile"  # a dry run compares soon
 
 
 async def test_a_ping_answers_and_unhandled_deliveries_are_accepted_without_a_record(site: Site) -> None:
