@@ -146,8 +146,8 @@ def record_grant(req: GrantEvent) -> None:
 
 
 @activity.defn(name="recheck_grant")
-def recheck_grant(req: RecheckGrant) -> bool:
-    """GrantStore.recheck_grant: whether the member's trust still allows the permission."""
+def recheck_grant(req: RecheckGrant) -> str:
+    """GrantStore.recheck_grant: "keep", "lower-to-read" (the member is dormant) or "remove" (trust fell)."""
     raise NotImplementedError
 
 

@@ -101,6 +101,8 @@ class LevelChange:
 class RecomputeResult:
     members: int
     changes: list[LevelChange]
+    # Open grants above read held by dormant members: each warns, then lowers to read after a grace period.
+    dormant_grant_ids: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -21,11 +21,11 @@ from activities.access_contracts import (
 )
 from activities.mail import Mailer
 from activities.store import get_member
-from domain import access
+from domain import access, grants
 from domain.access import MemberAccessFacts, Permission, Target
 from domain.policy import CommunityPolicy
 from domain.roles import Role
-from models import AccessGrant, GrantStatus, Member, Project, TrustScore
+from models import AccessGrant, GrantStatus, Member, MemberStatus, Project, TrustScore
 
 # Who hears about each notice: the member, the target's maintainers, or the organizers.
 TO_MAINTAINERS, TO_ORGANIZERS = {"approval_reminder"}, {"approval_escalation"}
@@ -142,12 +142,15 @@ class GrantStore:
             )
 
     @activity.defn
-    def recheck_grant(self, req: RecheckGrant) -> bool:
+    def recheck_grant(self, req: RecheckGrant) -> str:
         with self._sessions.begin() as session:
             member = get_member(session, req.member_id)
-            return access.still_allowed(
-                self._facts(member), self._target(req.target_key), Permission(req.permission)
-            )
+            permission = Permission(req.permission)
+            if not access.still_allowed(self._facts(member), self._target(req.target_key), permission):
+                return grants.REMOVE
+            if member.status is MemberStatus.DORMANT and permission.rank > Permission.READ.rank:
+                return grants.LOWER_TO_READ
+            return grants.KEEP
 
     @activity.defn
     def send_access_notice(self, req: AccessNotice) -> None:

@@ -12,12 +12,13 @@ from temporalio import activity
 from activities import ledger, review
 from activities.contracts import LevelChange, RecomputeResult, RecomputeTrust
 from domain import contributions
+from domain.access import Permission
 from domain.contributions import ActivitySignals
 from domain.policy import CommunityPolicy
 from domain.roles import ORGANIZERS
 from domain.trust.assess import Assessment, MemberFacts, VouchEdge, assess
 from domain.trust.levels import Action
-from models import AccessGrant, Event, GrantStatus, Member, TrustScore, Vouch
+from models import AccessGrant, Event, GrantStatus, Member, MemberStatus, TrustScore, Vouch
 
 OPEN_GRANTS = (GrantStatus.INVITED, GrantStatus.ACTIVE, GrantStatus.WARNED)
 
@@ -46,7 +47,7 @@ class TrustStore:
             )
             changes = [c for a in assessments if (c := self._record(session, req, members[a.member_id], a))]
             review.queue_ring_suspects(session, active, req.at, self._policy.vouching.ring_review_share)
-            return RecomputeResult(len(assessments), changes)
+            return RecomputeResult(len(assessments), changes, _dormant_grants(session))
 
     def _record(
         self, session: Session, req: RecomputeTrust, member: Member, a: Assessment
@@ -133,6 +134,19 @@ def _activity_signals(session: Session, now: datetime) -> dict[int, ActivitySign
         if (known := contributions.kind_of(kind)) is not None:
             by_member[member_id].append(contributions.Contribution(known, at))
     return {m: contributions.signals(found, now) for m, found in by_member.items()}
+
+
+def _dormant_grants(session: Session) -> list[str]:
+    query = (
+        select(AccessGrant.workflow_id)
+        .join(Member, Member.id == AccessGrant.member_id)
+        .where(
+            Member.status == MemberStatus.DORMANT,
+            AccessGrant.status == GrantStatus.ACTIVE,
+            AccessGrant.permission != Permission.READ,
+        )
+    )
+    return sorted(set(session.scalars(query)))
 
 
 def _earlier_result(session: Session, run_id: str) -> RecomputeResult:

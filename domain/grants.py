@@ -6,6 +6,15 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
+# What a recheck of a held grant concludes (activities/grants.py decides, the workflow acts).
+KEEP, LOWER_TO_READ, REMOVE = "keep", "lower-to-read", "remove"
+WARNINGS = {
+    LOWER_TO_READ: "You have been away a while; this access goes down to read in {days} days "
+    "unless you are back.",
+    REMOVE: "Your trust level no longer covers this access; it will be removed in {days} days "
+    "unless it recovers.",
+}
+
 
 class Phase(enum.StrEnum):
     AWAITING_APPROVAL = "awaiting-approval"
@@ -52,8 +61,11 @@ class Renewal:
 
 @dataclass(frozen=True)
 class TrustUpdate:
-    level: int
+    """Something the grant depends on changed; it rechecks the record rather than trusting this."""
+
+    level: int | None = None
     suspended: bool = False
+    dormant: bool = False
 
 
 @dataclass

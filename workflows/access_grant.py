@@ -222,33 +222,39 @@ class AccessGrant:
         self._permission = withdrawal.permission
         await self._github(gh.apply_github_access, self._permission)
         await self._record(
-            "active", f"Lowered to {self._permission}: {withdrawal.reason}", actor=withdrawal.by_id
+            "active", f"Lowered to {self._permission}: {withdrawal.reason}", actor=withdrawal.by_id or None
         )
         await self._notify("lowered")
         self._progress.withdrawal = None
         return False
 
     async def _trust_fell(self) -> bool:
-        """Trust or a suspension changed: keep, or warn first and lower after the grace period."""
+        """Trust, a suspension or dormancy changed: keep, or warn first and act after the grace period."""
         self._progress.trust = None
         check = RecheckGrant(self._inp.member_id, self._inp.target_key, self._permission)
-        if await workflow.execute_activity(gh.recheck_grant, check, start_to_close_timeout=DATABASE_WRITE):
+        verdict = await workflow.execute_activity(
+            gh.recheck_grant, check, start_to_close_timeout=DATABASE_WRITE
+        )
+        if verdict == grants.KEEP:
             if self._progress.phase is Phase.WARNED:
                 await self._activate(None, "Trust recovered; access stays.")
             return False
         if self._progress.phase is not Phase.WARNED:
             self._progress.phase, self._progress.warned_at = Phase.WARNED, workflow.now()
-            await self._record(
-                "warned",
-                "Your trust level no longer covers this access; it will be removed "
-                f"in {self._timing.downgrade_grace_days} days unless it recovers.",
-            )
+            days = self._timing.downgrade_grace_days
+            await self._record("warned", grants.WARNINGS[verdict].format(days=days))
             await self._notify("warned")
         grace_ends = (self._progress.warned_at or workflow.now()) + timedelta(
             days=self._timing.downgrade_grace_days
         )
         if await until(grace_ends, lambda: self._progress.trust is not None):
             return await self._trust_fell()
+        if verdict == grants.LOWER_TO_READ:
+            await self._withdraw(
+                Withdrawal(0, "no activity for a long while; lowered after the warning", "read")
+            )
+            self._progress.phase = Phase.ACTIVE
+            return False
         return await self._withdraw(Withdrawal(0, "trust fell below this rung after the warning period"))
 
     @property

@@ -47,4 +47,8 @@ class TrustRecompute:
                 # The grant rechecks its rung: a lower level warns first and lowers after the grace period.
                 grant = workflow.get_external_workflow_handle(grant_id)
                 await grant.signal("trust_changed", TrustUpdate(change.new))
+        for grant_id in result.dormant_grant_ids:
+            await workflow.get_external_workflow_handle(grant_id).signal(
+                "trust_changed", TrustUpdate(dormant=True)
+            )
         return result

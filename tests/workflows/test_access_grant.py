@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from domain.grants import Approval, Denial, GrantInput, TrustUpdate, Withdrawal
 from domain.roles import Role
 from localgithub.models import seed as seed_file
 from models import AccessGrant as Grant
-from models import Member
+from models import Member, MemberStatus
 from tests.factories import Db, eventually
 from tests.github_server import LocalGitHub, running
 from workflows.access_grant import AccessGrant
@@ -37,6 +38,7 @@ class Grants:
     settings: Settings
     db: Db
     github: LocalGitHub
+    env: WorkflowEnvironment
 
     async def start(self, member: Member, target: str, permission: str) -> WorkflowHandle:
         return await self.client.start_workflow(
@@ -75,7 +77,7 @@ async def grants(
     github_world.reset()
     settings = settings.model_copy(update={"github_base_url": github_world.url})
     async with build_worker(time_skipping_env.client, settings):
-        yield Grants(time_skipping_env.client, settings, db, github_world)
+        yield Grants(time_skipping_env.client, settings, db, github_world, time_skipping_env)
 
 
 def member(db: Db, login: str, level: int, role: Role = Role.MEMBER) -> Member:
@@ -186,3 +188,27 @@ async def test_an_unrenewed_grant_lapses_at_the_end_of_its_term(grants: Grants) 
     assert "margaret" not in grants.holders()
     notices = [e.kind for e in grants.db.events(grace.id) if e.kind.startswith("mail.access_")]
     assert notices == ["mail.access_active_sent", "mail.access_expiring_sent", "mail.access_lapsed_sent"]
+
+
+async def test_a_dormant_members_write_access_is_warned_then_lowered_to_read(grants: Grants) -> None:
+    linus = member(grants.db, "linus", level=2)
+    ada = member(grants.db, "ada", level=4, role=Role.ADMIN)
+    handle = await grants.start(linus, "repo-website", "write")
+    await handle.execute_update(AccessGrant.approve, Approval(ada.id))
+    await eventually(lambda: "invited" in grants.statuses(linus))
+    grants.github.accept_invitations("linus")
+    await handle.signal(AccessGrant.invitation_accepted)
+    await eventually(lambda: "active" in grants.statuses(linus))
+    with grants.db.sessions.begin() as s:
+        s.get(Member, linus.id).status = MemberStatus.DORMANT  # type: ignore[union-attr]
+
+    await handle.signal(AccessGrant.trust_changed, TrustUpdate(dormant=True))
+    await eventually(lambda: "warned" in grants.statuses(linus))
+    assert grants.holders()["linus"] == "write"  # warned first
+    await grants.env.sleep(timedelta(days=15))  # the grace period passes
+    await eventually(
+        lambda: grants.statuses(linus)[-1] == "active" and grants.holders().get("linus") == "read"
+    )
+
+    assert grants.statuses(linus)[-2:] == ["warned", "active"]
+    assert "Lowered to read" in grants.db.get(Grant, 1).reason
