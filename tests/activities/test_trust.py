@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 from activities.contracts import RecomputeTrust
 from activities.trust import TrustStore
 from api.settings import Settings
+from domain.access import Permission, TargetKind
 from domain.roles import Role
 from domain.vouching import Relation
-from models import Event, Member, ReviewItem, ReviewKind, TrustScore, Vouch
+from models import AccessGrant, Event, GrantStatus, Member, ReviewItem, ReviewKind, TrustScore, Vouch
 from tests.factories import Db
 
 NOW = datetime(2026, 11, 21, tzinfo=UTC)
@@ -183,4 +184,39 @@ def _vouch_row(voucher: int, vouchee: int, at: datetime) -> Vouch:
         relation=Relation.WORKED_TOGETHER,
         created_at=at,
         expires_at=NOW + timedelta(days=300),
+    )
+
+
+def test_a_member_demoted_after_a_revoked_vouch_has_their_open_grants_named_for_a_recheck(
+    db: Db, settings: Settings
+) -> None:
+    north, south = db.chapter("North"), db.chapter("South")
+    lead = db.member("lead@example.org", role=Role.ORGANIZER, chapter_id=north.id)
+    lead2 = db.member("lead2@example.org", role=Role.ORGANIZER, chapter_id=south.id)
+    holder = db.member("holder@example.org")
+    vouch(db, lead.id, holder.id)
+    vouch(db, lead2.id, holder.id, revoked_at=NOW - timedelta(days=1))  # one of the two vouches withdrawn
+    with db.sessions.begin() as s:
+        member = s.get(Member, holder.id)
+        member.trust_level, member.trust_warned_at = 1, NOW - timedelta(days=30)  # warned long ago
+        s.add(
+            AccessGrant(
+                workflow_id="access-x-repo-website",
+                member_id=holder.id,
+                target_kind=TargetKind.REPO,
+                target="website",
+                permission=Permission.TRIAGE,
+                status=GrantStatus.ACTIVE,
+                reason="Access is active.",
+                requested_at=NOW - timedelta(days=60),
+            )
+        )
+
+    result = TrustStore(db.sessions, settings.policy).recompute_trust(RecomputeTrust("run-1", NOW))
+
+    [change] = result.changes
+    assert (change.member_id, change.new, change.grant_workflow_ids) == (
+        holder.id,
+        0,
+        ["access-x-repo-website"],
     )
