@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test install system-deps postgres check lint format bench-journey bench-trust bench-access histories clean
+.PHONY: run test install system-deps postgres check lint format bench-journey bench-trust bench-matching bench-access histories clean
 
 run: install
 	$(BIN)/perennial dev $(if $(DEMO),--demo,)
@@ -47,6 +47,9 @@ bench-journey: install
 
 bench-trust: install
 	$(BIN)/python -m bench.trust
+
+bench-matching: install
+	$(BIN)/python -m bench.matching
 
 bench-access: install
 	GRANTS=$(or $(GRANTS),500) FAULTS=$(or $(FAULTS),0.2) $(BIN)/python -m bench.access_grants

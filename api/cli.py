@@ -10,13 +10,14 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from api import import_cli, trust_cli
+from api import import_cli, mentors_cli, trust_cli
 from api.settings import Settings
 from domain.roles import Role
 
 app = typer.Typer(no_args_is_help=True, help="Perennial: durable journeys for volunteer tech communities.")
 app.add_typer(trust_cli.app, name="trust")
 app.add_typer(import_cli.app, name="import")
+app.add_typer(mentors_cli.app, name="mentors")
 
 
 def _settings() -> Settings:
