@@ -7,6 +7,7 @@ from models.drift import DriftRecord
 from models.identity import UnclaimedIdentity
 from models.ledger import Event
 from models.member import Member, MemberStatus, StepProgress
+from models.mentorship import CheckIn, MenteeNeeds, MentorProfile, Mentorship, PairingStatus
 from models.review import ReviewItem, ReviewKind, ReviewOutcome
 from models.trust import TrustScore
 from models.vouch import Vouch, VouchPenalty
@@ -16,12 +17,17 @@ __all__ = [
     "Base",
     "Chapter",
     "ChapterKind",
+    "CheckIn",
     "Community",
     "DriftRecord",
     "Event",
     "GrantStatus",
     "Member",
     "MemberStatus",
+    "MenteeNeeds",
+    "MentorProfile",
+    "Mentorship",
+    "PairingStatus",
     "Project",
     "ProjectStatus",
     "ReviewItem",
