@@ -86,7 +86,7 @@ class Mailer:
             if ledger.already_recorded(session, req.key):
                 return
             member = get_member(session, req.member_id)
-            organizers = _organizers_for(session, member)
+            organizers = organizers_for(session, member)
             if organizers:
                 self.deliver(
                     "escalation",
@@ -163,7 +163,7 @@ class Mailer:
         self._smtp.send(message)
 
 
-def _organizers_for(session: Session, member: Member) -> list[Member]:
+def organizers_for(session: Session, member: Member) -> list[Member]:
     """The member's chapter organizers, or the community admins when the chapter has none."""
     if member.chapter_id is not None:
         chapter = session.get(Chapter, member.chapter_id)

@@ -17,6 +17,7 @@ from activities.github import GitHubActivities
 from activities.github_client import github_from_settings
 from activities.grants import GrantStore
 from activities.mail import Mailer
+from activities.mentorship import MentorshipStore
 from activities.reconcile import ReconcileStore
 from activities.smtp import SmtpServer, SmtpTransport
 from activities.store import JourneyStore
@@ -88,6 +89,7 @@ def build_worker(
                 sandbox_template=policy.access.sandbox_template,
             ),
             ReconcileStore(sessions, policy.access),
+            MentorshipStore(sessions, mailer),
         ),
         activity_executor=ThreadPoolExecutor(MAX_CONCURRENT_ACTIVITIES),
         max_concurrent_activities=MAX_CONCURRENT_ACTIVITIES,

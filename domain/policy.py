@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from domain.access import AccessPolicy
 from domain.errors import PolicyError
+from domain.mentorship import MentorshipPolicy
 from domain.trust.levels import LevelsPolicy
 from domain.vouching import VouchPolicy
 
@@ -113,6 +114,7 @@ class CommunityPolicy(_Frozen):
     trust: LevelsPolicy = LevelsPolicy()
     vouching: VouchPolicy = VouchPolicy()
     access: AccessPolicy = AccessPolicy()
+    mentorship: MentorshipPolicy = MentorshipPolicy()
 
     @model_validator(mode="after")
     def _access_levels_exist(self) -> Self:

@@ -10,6 +10,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.github import GitHubActivities
     from activities.grants import GrantStore
     from activities.mail import Mailer
+    from activities.mentorship import MentorshipStore
     from activities.reconcile import ReconcileStore
     from activities.store import JourneyStore
     from activities.trust import TrustStore
@@ -17,9 +18,10 @@ with workflow.unsafe.imports_passed_through():
 from workflows.access_grant import AccessGrant
 from workflows.access_reconcile import AccessReconcile
 from workflows.member_journey import MemberJourney
+from workflows.mentorship import Mentorship
 from workflows.trust_recompute import TrustRecompute
 
-WORKFLOWS: Sequence[type] = (MemberJourney, TrustRecompute, AccessGrant, AccessReconcile)
+WORKFLOWS: Sequence[type] = (MemberJourney, TrustRecompute, AccessGrant, AccessReconcile, Mentorship)
 
 
 def activities(
@@ -30,6 +32,7 @@ def activities(
     grants: GrantStore,
     github: GitHubActivities,
     reconcile: ReconcileStore,
+    mentorship: MentorshipStore,
 ) -> list[Callable[..., Any]]:
     return [
         grants.open_grant,
@@ -43,6 +46,12 @@ def activities(
         reconcile.desired_access,
         reconcile.drift_report,
         reconcile.record_drift,
+        mentorship.record_pairing,
+        mentorship.open_check_in,
+        mentorship.close_check_in,
+        mentorship.new_milestones,
+        mentorship.rematch_mentee,
+        mentorship.send_mentorship_notice,
         store.start_journey,
         store.record_step,
         store.record_vouch,

@@ -9,11 +9,12 @@ from typing import get_type_hints
 
 from temporalio.activity import _Definition
 
-from activities import access_contracts, contracts
+from activities import access_contracts, contracts, mentorship_contracts
 from activities.accountability import AccountabilityStore
 from activities.github import GitHubActivities
 from activities.grants import GrantStore
 from activities.mail import Mailer
+from activities.mentorship import MentorshipStore
 from activities.reconcile import ReconcileStore
 from activities.store import JourneyStore
 from activities.trust import TrustStore
@@ -32,11 +33,12 @@ def test_every_activity_stub_has_one_implementation_taking_and_returning_the_sam
         GrantStore.__new__(GrantStore),
         GitHubActivities.__new__(GitHubActivities),
         ReconcileStore.__new__(ReconcileStore),
+        MentorshipStore.__new__(MentorshipStore),
     )
     by_name = {_Definition.must_from_callable(fn).name: fn for fn in implementations}
     stubs = {
         _Definition.must_from_callable(fn).name: fn
-        for module in (contracts, access_contracts)
+        for module in (contracts, access_contracts, mentorship_contracts)
         for _, fn in inspect.getmembers(module, inspect.isfunction)
         if _Definition.from_callable(fn) is not None
     }
