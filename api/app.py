@@ -23,6 +23,7 @@ from api.routes import (
     drift,
     journey,
     members,
+    mentoring,
     meta,
     reviews,
     standing,
@@ -54,7 +55,20 @@ def create_app(settings: Settings, temporal: Client | None = None) -> FastAPI:
         await engine.dispose()
 
     app = FastAPI(title="Perennial", version="0.1.0", lifespan=lifespan)
-    routers = (meta, auth, journey, members, vouches, trust, standing, reviews, access, drift, webhooks)
+    routers = (
+        meta,
+        auth,
+        journey,
+        members,
+        vouches,
+        trust,
+        standing,
+        reviews,
+        access,
+        drift,
+        mentoring,
+        webhooks,
+    )
     for router in (module.router for module in routers):
         app.include_router(router)
     _translate_errors(app)

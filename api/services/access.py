@@ -10,7 +10,7 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from api.services.journeys import _rejected
+from api.services.journeys import rejected
 from api.settings import Settings
 from domain import access
 from domain.access import Permission
@@ -71,7 +71,7 @@ async def act(temporal: Client, grant: AccessGrant, update: Any, arg: object) ->
     try:
         return await handle.execute_update(update, arg)
     except WorkflowUpdateFailedError as exc:
-        raise _rejected(exc) from exc
+        raise rejected(exc) from exc
 
 
 async def get(session: AsyncSession, grant_id: int) -> AccessGrant:

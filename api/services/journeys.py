@@ -68,7 +68,7 @@ async def vouch(temporal: Client, settings: Settings, member_id: int, request: V
             MemberJourney.vouch, request, start_workflow_operation=start
         )
     except WorkflowUpdateFailedError as exc:
-        raise _rejected(exc) from exc
+        raise rejected(exc) from exc
     return outcome
 
 
@@ -113,14 +113,14 @@ async def _update(
     try:
         return await journey.execute_update(update, arg)
     except WorkflowUpdateFailedError as exc:
-        raise _rejected(exc) from exc
+        raise rejected(exc) from exc
     except RPCError as exc:
         if exc.status is RPCStatusCode.NOT_FOUND:
             raise NotFound(f"Member {member_id} has no journey.") from exc
         raise
 
 
-def _rejected(exc: WorkflowUpdateFailedError) -> Rejected:
+def rejected(exc: WorkflowUpdateFailedError) -> Rejected:
     cause = exc.cause
     return Rejected(cause.message if isinstance(cause, ApplicationError) else str(cause))
 

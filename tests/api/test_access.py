@@ -75,6 +75,22 @@ EXPECTED_ACCESS: dict[tuple[str, str], tuple[object, bool]] = {
     ("GET", "/api/access/drift"): (ACCESS_VIEWERS, False),
     ("POST", "/api/access/drift/{report_id}/fix"): (ADMINS, False),
     ("POST", "/access/drift/{report_id}/fix"): (ADMINS, False),
+    ("POST", "/api/me/mentor-profile"): (EVERYONE, False),
+    ("POST", "/api/me/mentee-needs"): (EVERYONE, False),
+    ("GET", "/api/me/mentoring"): (EVERYONE, False),
+    ("GET", "/mentoring"): (EVERYONE, False),
+    ("POST", "/api/mentorships/{mentorship_id}/accept"): (EVERYONE, False),
+    ("POST", "/api/mentorships/{mentorship_id}/check-in"): (EVERYONE, False),
+    ("POST", "/api/mentorships/{mentorship_id}/feedback"): (EVERYONE, False),
+    ("POST", "/api/mentorships/{mentorship_id}/pause"): (EVERYONE, False),
+    ("POST", "/api/mentorships/{mentorship_id}/resume"): (EVERYONE, False),
+    ("POST", "/api/mentorships/{mentorship_id}/end"): (EVERYONE, False),
+    ("POST", "/mentoring/{mentorship_id}/check-in"): (EVERYONE, False),
+    ("POST", "/mentoring/{mentorship_id}/accept"): (EVERYONE, False),
+    ("GET", "/api/mentoring/proposals"): (ORGANIZERS, False),
+    ("GET", "/mentoring/match"): (ORGANIZERS, False),
+    ("POST", "/api/mentoring/confirm"): (ORGANIZERS, False),
+    ("POST", "/mentoring/match"): (ORGANIZERS, False),
 }
 # Public, but each call must carry the sender's signature: an unsigned call is refused whoever makes it.
 SIGNED_BY_SENDER = {"/webhooks/github"}
@@ -108,7 +124,7 @@ def routes(site: Site) -> list[APIRoute]:
 
 async def call(client: httpx.AsyncClient, route: APIRoute, member_id: int) -> httpx.Response:
     path = route.path.format(
-        member_id=member_id, step_id="code_of_conduct", item_id=1, grant_id=1, report_id=1
+        member_id=member_id, step_id="code_of_conduct", item_id=1, grant_id=1, report_id=1, mentorship_id=1
     )
     method = sorted(route.methods)[0]
     if method == "GET":

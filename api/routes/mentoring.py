@@ -1,0 +1,290 @@
+"""Mentoring pages and API: become a mentor, say what you need, accept, check in, give feedback, pause or
+end; organizers run matching, adjust the proposals and confirm them."""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from api.deps import SessionDep, SettingsDep, TemporalDep, allow
+from api.forms import read_form
+from api.pages import render
+from api.services import mentoring
+from domain.errors import Rejected
+from domain.mentorship import Acceptance, Change, CheckInAnswer, Feedback, Side
+from domain.roles import EVERYONE_SIGNED_IN, ORGANIZERS
+from models import Member
+from workflows.mentorship import Mentorship as Workflow
+
+router = APIRouter(tags=["mentoring"])
+SignedIn = Annotated[Member, allow(EVERYONE_SIGNED_IN)]
+Organizer = Annotated[Member, allow(ORGANIZERS)]
+
+
+def _split(value: Any) -> Any:
+    return [v.strip().lower() for v in value.split(";") if v.strip()] if isinstance(value, str) else value
+
+
+Words = Annotated[
+    list[Annotated[str, Field(min_length=1, max_length=40)]], BeforeValidator(_split), Field(max_length=20)
+]
+
+
+class _Located(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    time_zone: Annotated[str, Field(max_length=64)]
+    languages: Annotated[Words, Field(min_length=1)]
+
+    @field_validator("time_zone")
+    @classmethod
+    def _iana(cls, value: str) -> str:
+        if value not in zoneinfo.available_timezones() | {"UTC"}:
+            raise ValueError(f"'{value}' is not an IANA time zone such as Europe/Berlin")
+        return value
+
+
+class MentorProfileIn(_Located):
+    skills: Annotated[Words, Field(min_length=1)]
+    capacity: Annotated[int, Field(ge=0, le=20)] = 2
+    availability: Annotated[str, Field(max_length=200)] = ""
+    active: bool = True
+
+
+class MenteeNeedsIn(_Located):
+    skills_wanted: Annotated[Words, Field(min_length=1)]
+    goals: Annotated[str, Field(max_length=500)] = ""
+
+
+class CheckInIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    went_well: Annotated[str, Field(max_length=500)]
+    blocked_on: Annotated[str, Field(max_length=500)] = ""
+
+
+class TextIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    text: Annotated[str, Field(max_length=500)]
+    new_mentor_id: int | None = None
+
+
+class Pair(BaseModel):
+    mentee_id: int
+    mentor_id: int
+
+
+class ConfirmIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    pairs: Annotated[list[Pair], Field(min_length=1, max_length=2000)]
+
+
+@router.post("/api/me/mentor-profile")
+async def mentor_profile_api(body: MentorProfileIn, me: SignedIn, session: SessionDep) -> dict[str, Any]:
+    """Offer to mentor: skills, how many mentees at once, time zone, languages, availability."""
+    profile = await mentoring.save_profile(session, me.id, body.model_dump())
+    return {"member_id": profile.member_id, "capacity": profile.capacity, "active": profile.active}
+
+
+@router.post("/api/me/mentee-needs")
+async def mentee_needs_api(body: MenteeNeedsIn, me: SignedIn, session: SessionDep) -> dict[str, Any]:
+    """Ask for a mentor: the skills you want to learn, your goals, time zone and languages."""
+    await mentoring.save_needs(session, me.id, body.model_dump())
+    return {"member_id": me.id}
+
+
+@router.get("/api/me/mentoring")
+async def my_mentoring_api(me: SignedIn, session: SessionDep, settings: SettingsDep) -> dict[str, Any]:
+    """The pairings you mentor (with next and overdue check-ins) and the one mentoring you."""
+    return {
+        k: [vars(v) for v in views]
+        for k, views in (await mentoring.pairings_of(session, settings, me.id)).items()
+    }
+
+
+@router.get("/mentoring", response_class=HTMLResponse)
+async def my_mentoring(
+    request: Request, me: SignedIn, session: SessionDep, settings: SettingsDep
+) -> HTMLResponse:
+    return render(
+        request, "mentoring/mine.html", {"views": await mentoring.pairings_of(session, settings, me.id)}
+    )
+
+
+@router.post("/api/mentorships/{mentorship_id}/accept")
+async def accept_api(
+    mentorship_id: int, me: SignedIn, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
+) -> dict[str, str]:
+    """The proposed mentor accepts (within the policy's days, or the mentee is matched again)."""
+    return {
+        "result": await _act(session, temporal, settings, mentorship_id, Workflow.accept, Acceptance(me.id))
+    }
+
+
+@router.post("/api/mentorships/{mentorship_id}/check-in")
+async def check_in_api(
+    mentorship_id: int,
+    body: CheckInIn,
+    me: SignedIn,
+    session: SessionDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+) -> dict[str, Any]:
+    """Answer the open check-in as the mentor or the mentee."""
+    side = await _side(session, mentorship_id, me)
+    answer = CheckInAnswer(side, body.went_well, body.blocked_on)
+    return {"round": await _act(session, temporal, settings, mentorship_id, Workflow.check_in, answer)}
+
+
+@router.post("/api/mentorships/{mentorship_id}/feedback")
+async def feedback_api(
+    mentorship_id: int,
+    body: TextIn,
+    me: SignedIn,
+    session: SessionDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+) -> dict[str, str]:
+    """Feedback at the end of the mentorship, from either side."""
+    feedback = Feedback(await _side(session, mentorship_id, me), body.text)
+    return {"result": await _act(session, temporal, settings, mentorship_id, Workflow.feedback, feedback)}
+
+
+@router.post("/api/mentorships/{mentorship_id}/pause")
+async def pause_api(
+    mentorship_id: int,
+    body: TextIn,
+    me: SignedIn,
+    session: SessionDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+) -> dict[str, str]:
+    """Pause check-ins (one of the pair, or an organizer), with a reason."""
+    await _side_or_organizer(session, mentorship_id, me)
+    return {
+        "result": await _act(
+            session, temporal, settings, mentorship_id, Workflow.pause, Change(me.id, body.text)
+        )
+    }
+
+
+@router.post("/api/mentorships/{mentorship_id}/resume")
+async def resume_api(
+    mentorship_id: int,
+    body: TextIn,
+    me: SignedIn,
+    session: SessionDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+) -> dict[str, str]:
+    """Resume a paused mentorship."""
+    await _side_or_organizer(session, mentorship_id, me)
+    return {
+        "result": await _act(
+            session, temporal, settings, mentorship_id, Workflow.resume, Change(me.id, body.text)
+        )
+    }
+
+
+@router.post("/api/mentorships/{mentorship_id}/end")
+async def end_api(
+    mentorship_id: int,
+    body: TextIn,
+    me: SignedIn,
+    session: SessionDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+) -> dict[str, str]:
+    """End early with a reason, or reassign to `new_mentor_id` (organizers only)."""
+    await _side_or_organizer(session, mentorship_id, me, reassigning=body.new_mentor_id is not None)
+    change = Change(me.id, body.text, body.new_mentor_id)
+    return {"result": await _act(session, temporal, settings, mentorship_id, Workflow.end, change)}
+
+
+@router.post("/mentoring/{mentorship_id}/check-in")
+async def check_in_form(
+    request: Request,
+    mentorship_id: int,
+    me: SignedIn,
+    session: SessionDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+) -> Response:
+    await check_in_api(mentorship_id, await read_form(request, CheckInIn), me, session, temporal, settings)
+    return RedirectResponse("/mentoring", status_code=status.HTTP_303_SEE_OTHER)
+
+
+@router.post("/mentoring/{mentorship_id}/accept")
+async def accept_form(
+    mentorship_id: int, me: SignedIn, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
+) -> Response:
+    await accept_api(mentorship_id, me, session, temporal, settings)
+    return RedirectResponse("/mentoring", status_code=status.HTTP_303_SEE_OTHER)
+
+
+@router.get("/api/mentoring/proposals")
+async def proposals_api(_: Organizer, session: SessionDep) -> list[dict[str, Any]]:
+    """A dry run of matching: each waiting mentee with the proposed mentor, the score and why."""
+    return [vars(p) for p in await mentoring.proposals(session)]
+
+
+@router.get("/mentoring/match", response_class=HTMLResponse)
+async def match_page(request: Request, _: Organizer, session: SessionDep) -> HTMLResponse:
+    return render(request, "mentoring/match.html", {"proposals": await mentoring.proposals(session)})
+
+
+@router.post("/api/mentoring/confirm", status_code=status.HTTP_201_CREATED)
+async def confirm_api(
+    body: ConfirmIn, me: Organizer, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
+) -> dict[str, list[int]]:
+    """Confirm pairs (the proposals, or your own choices): each starts its Mentorship workflow."""
+    pairs = [(p.mentee_id, p.mentor_id) for p in body.pairs]
+    return {"mentorship_ids": await mentoring.confirm(session, temporal, settings, pairs, me.id)}
+
+
+@router.post("/mentoring/match")
+async def confirm_form(
+    request: Request, me: Organizer, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
+) -> Response:
+    form = await request.form()
+    pairs = [
+        (int(key.removeprefix("mentor_for_")), int(str(value)))
+        for key, value in form.items()
+        if key.startswith("mentor_for_") and str(value).isdigit()
+    ]
+    if pairs:
+        await mentoring.confirm(session, temporal, settings, pairs, me.id)
+    return RedirectResponse("/mentoring/match", status_code=status.HTTP_303_SEE_OTHER)
+
+
+async def _act(
+    session: SessionDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+    mentorship_id: int,
+    update: Any,
+    arg: object,
+) -> Any:
+    await mentoring.get(session, mentorship_id)
+    return await mentoring.act(temporal, settings, mentorship_id, update, arg)
+
+
+async def _side(session: SessionDep, mentorship_id: int, me: Member) -> Side:
+    pairing = await mentoring.get(session, mentorship_id)
+    if me.id == pairing.mentor_id:
+        return Side.MENTOR
+    if me.id == pairing.mentee_id:
+        return Side.MENTEE
+    raise Rejected("Only the mentor and the mentee of this mentorship can do that.")
+
+
+async def _side_or_organizer(
+    session: SessionDep, mentorship_id: int, me: Member, *, reassigning: bool = False
+) -> None:
+    if me.role in ORGANIZERS:
+        return
+    if reassigning:
+        raise Rejected("Reassigning a mentee is for organizers.")
+    await _side(session, mentorship_id, me)

@@ -1,0 +1,162 @@
+"""Mentoring as the web app sees it: profiles and needs, proposals from the matcher, confirming them
+(each confirmed pairing starts its Mentorship workflow), and the load and pairing views."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from temporalio.client import Client, WorkflowUpdateFailedError
+
+from api.services import journeys
+from api.settings import Settings
+from domain import matching
+from domain.errors import InvalidField, NotFound
+from domain.mentorship import MentorshipInput
+from models import MenteeNeeds, MentorProfile, Mentorship, PairingStatus
+from models.base import utcnow
+from workflows.mentorship import Mentorship as MentorshipWorkflow
+
+OPEN = (PairingStatus.INTRODUCED, PairingStatus.ACTIVE, PairingStatus.PAUSED)
+
+
+async def proposals(session: AsyncSession) -> list[matching.Proposal]:
+    """A dry run over every mentee with needs and no open pairing, against the free mentor places."""
+    load = await _load(session)
+    profiles = [p for p in await session.scalars(select(MentorProfile).where(MentorProfile.active.is_(True)))]
+    mentors = [
+        matching.Mentor(
+            str(p.member_id),
+            tuple(p.skills),
+            max(p.capacity - load.get(p.member_id, 0), 0),
+            p.time_zone,
+            tuple(p.languages),
+        )
+        for p in profiles
+    ]
+    paired = set(await session.scalars(select(Mentorship.mentee_id).where(Mentorship.status.in_(OPEN))))
+    mentees = [
+        matching.Mentee(str(n.member_id), tuple(n.skills_wanted), n.time_zone, tuple(n.languages))
+        for n in await session.scalars(select(MenteeNeeds))
+        if n.member_id not in paired
+    ]
+    return matching.match(mentors, mentees) if mentees else []
+
+
+async def confirm(
+    session: AsyncSession, temporal: Client, settings: Settings, pairs: list[tuple[int, int]], by_id: int
+) -> list[int]:
+    """Record the confirmed pairs and start a Mentorship for each; returns the new pairing ids."""
+    by_mentee = {str(p.mentee): p for p in await proposals(session)}
+    created = []
+    for mentee_id, mentor_id in pairs:
+        if mentee_id == mentor_id:
+            raise InvalidField("pairs", f"Member {mentee_id} cannot mentor themselves.")
+        if await session.scalar(select(MentorProfile.id).where(MentorProfile.member_id == mentor_id)) is None:
+            raise InvalidField("pairs", f"Member {mentor_id} has no mentor profile.")
+        proposal = by_mentee.get(str(mentee_id))
+        chosen = proposal is not None and proposal.mentor == str(mentor_id)
+        pairing = Mentorship(
+            mentor_id=mentor_id,
+            mentee_id=mentee_id,
+            status=PairingStatus.INTRODUCED,
+            created_at=utcnow(),
+            score=proposal.score if chosen and proposal else 0.0,
+            reasons=list(proposal.reasons) if chosen and proposal else ["organizer's choice"],
+            confirmed_by_id=by_id,
+        )
+        session.add(pairing)
+        await session.flush()
+        created.append(pairing)
+    await session.commit()
+    for pairing in created:
+        await temporal.start_workflow(
+            MentorshipWorkflow.run,
+            MentorshipInput(pairing.id, pairing.mentor_id, pairing.mentee_id, settings.policy.mentorship),
+            id=f"{settings.workflow_id_prefix}mentorship-{pairing.id}",
+            task_queue=settings.temporal_task_queue,
+        )
+    return [p.id for p in created]
+
+
+@dataclass(frozen=True)
+class PairingView:
+    id: int
+    mentor_id: int
+    mentee_id: int
+    status: str
+    next_check_in_at: datetime | None
+    overdue: bool
+    workflow_id: str
+
+
+async def pairings_of(
+    session: AsyncSession, settings: Settings, member_id: int
+) -> dict[str, list[PairingView]]:
+    rows = await session.scalars(
+        select(Mentorship)
+        .where((Mentorship.mentor_id == member_id) | (Mentorship.mentee_id == member_id))
+        .order_by(Mentorship.created_at.desc())
+    )
+    now = utcnow()
+    views: dict[str, list[PairingView]] = {"mentoring": [], "mentored_by": []}
+    for p in rows:
+        view = PairingView(
+            p.id,
+            p.mentor_id,
+            p.mentee_id,
+            p.status.value,
+            p.next_check_in_at,
+            p.next_check_in_at is not None and p.next_check_in_at < now,
+            f"{settings.workflow_id_prefix}mentorship-{p.id}",
+        )
+        views["mentoring" if p.mentor_id == member_id else "mentored_by"].append(view)
+    return views
+
+
+async def get(session: AsyncSession, mentorship_id: int) -> Mentorship:
+    pairing = await session.get(Mentorship, mentorship_id)
+    if pairing is None:
+        raise NotFound(f"There is no mentorship {mentorship_id}.")
+    return pairing
+
+
+async def save_profile(session: AsyncSession, member_id: int, values: dict[str, Any]) -> MentorProfile:
+    profile = await session.scalar(select(MentorProfile).where(MentorProfile.member_id == member_id))
+    profile = profile or MentorProfile(member_id=member_id)
+    for name, value in values.items():
+        setattr(profile, name, value)
+    session.add(profile)
+    await session.commit()
+    return profile
+
+
+async def save_needs(session: AsyncSession, member_id: int, values: dict[str, Any]) -> MenteeNeeds:
+    needs = await session.scalar(select(MenteeNeeds).where(MenteeNeeds.member_id == member_id))
+    needs = needs or MenteeNeeds(member_id=member_id)
+    for name, value in values.items():
+        setattr(needs, name, value)
+    session.add(needs)
+    await session.commit()
+    return needs
+
+
+async def _load(session: AsyncSession) -> dict[int, int]:
+    rows = await session.execute(
+        select(Mentorship.mentor_id, func.count())
+        .where(Mentorship.status.in_(OPEN))
+        .group_by(Mentorship.mentor_id)
+    )
+    return {mentor: count for mentor, count in rows.all()}
+
+
+async def act(temporal: Client, settings: Settings, mentorship_id: int, update: Any, arg: object) -> Any:
+    """Send an update to the pairing's workflow; a refusal becomes Rejected with the workflow's reason."""
+    handle = temporal.get_workflow_handle(f"{settings.workflow_id_prefix}mentorship-{mentorship_id}")
+    try:
+        return await handle.execute_update(update, arg)
+    except WorkflowUpdateFailedError as exc:
+        raise journeys.rejected(exc) from exc

@@ -1,0 +1,77 @@
+"""Mentoring through the API: profiles and needs, proposals, an organizer confirming (which starts the
+pairing's workflow), the mentor accepting, check-ins from each side, and outsiders refused."""
+
+from __future__ import annotations
+
+import httpx
+
+from domain.roles import Role
+from models import Member, Mentorship, PairingStatus
+from tests.api.conftest import Site
+from tests.factories import eventually
+
+
+def headers(client: httpx.AsyncClient) -> dict[str, str]:
+    return {"x-csrftoken": client.cookies["csrftoken"]}
+
+
+async def post(site: Site, who: Member, path: str, body: dict[str, object]) -> httpx.Response:
+    async with site.client() as client:
+        await site.sign_in_as(client, who)
+        return await client.post(path, json=body, headers=headers(client))
+
+
+async def test_from_profiles_to_a_confirmed_accepted_pairing_with_check_ins(site: Site) -> None:
+    lead = await site.member_with_journey("lead@example.org", role=Role.ORGANIZER)
+    mentor = await site.member_with_journey("mentor@example.org")
+    mentee = await site.member_with_journey("mentee@example.org")
+    outsider = await site.member_with_journey("outsider@example.org")
+
+    bad_zone = await post(
+        site,
+        mentor,
+        "/api/me/mentor-profile",
+        {"skills": "python", "time_zone": "Mars/Base", "languages": "en"},
+    )
+    profile = await post(
+        site,
+        mentor,
+        "/api/me/mentor-profile",
+        {"skills": "python; sql", "capacity": 2, "time_zone": "Europe/Berlin", "languages": "en;de"},
+    )
+    needs = await post(
+        site,
+        mentee,
+        "/api/me/mentee-needs",
+        {"skills_wanted": "python", "goals": "ship a fix", "time_zone": "Europe/Paris", "languages": "en"},
+    )
+    async with site.client() as client:
+        await site.sign_in_as(client, lead)
+        proposals = (await client.get("/api/mentoring/proposals")).json()
+        page = await client.get("/mentoring/match")
+    confirmed = await post(
+        site, lead, "/api/mentoring/confirm", {"pairs": [{"mentee_id": mentee.id, "mentor_id": mentor.id}]}
+    )
+
+    assert bad_zone.status_code == 422 and "IANA" in bad_zone.text
+    assert (profile.status_code, needs.status_code) == (200, 200)
+    assert [(p["mentee"], p["mentor"]) for p in proposals] == [(str(mentee.id), str(mentor.id))]
+    assert "skills" in proposals[0]["reasons"][0] and "mentor_for_" in page.text
+    assert confirmed.status_code == 201
+    [pairing_id] = confirmed.json()["mentorship_ids"]
+
+    refused = await post(site, outsider, f"/api/mentorships/{pairing_id}/accept", {})
+    accepted = await post(site, mentor, f"/api/mentorships/{pairing_id}/accept", {})
+    await eventually(lambda: site.db.get(Mentorship, pairing_id).status is PairingStatus.ACTIVE)
+    await eventually(lambda: site.db.get(Mentorship, pairing_id).next_check_in_at is not None)
+    answered = await post(site, mentee, f"/api/mentorships/{pairing_id}/check-in", {"went_well": "first PR"})
+    stranger = await post(site, outsider, f"/api/mentorships/{pairing_id}/check-in", {"went_well": "hi"})
+
+    assert refused.status_code == 409 and "Only the proposed mentor" in refused.json()["detail"]
+    assert accepted.json() == {"result": "accepted"}
+    assert answered.status_code == 200 and answered.json() == {"round": 1}
+    assert stranger.status_code == 409 and "Only the mentor and the mentee" in stranger.json()["detail"]
+    async with site.client() as client:
+        await site.sign_in_as(client, mentor)
+        mine = (await client.get("/api/me/mentoring")).json()
+    assert [p["mentee_id"] for p in mine["mentoring"]] == [mentee.id]
