@@ -224,6 +224,31 @@ async def accept_form(
     return RedirectResponse("/mentoring", status_code=status.HTTP_303_SEE_OTHER)
 
 
+@router.post("/mentoring/{mentorship_id}/feedback")
+async def feedback_form(
+    request: Request,
+    mentorship_id: int,
+    me: SignedIn,
+    session: SessionDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+) -> Response:
+    await feedback_api(mentorship_id, await read_form(request, TextIn), me, session, temporal, settings)
+    return RedirectResponse("/mentoring", status_code=status.HTTP_303_SEE_OTHER)
+
+
+@router.post("/mentoring/profile")
+async def profile_form(request: Request, me: SignedIn, session: SessionDep) -> Response:
+    await mentor_profile_api(await read_form(request, MentorProfileIn), me, session)
+    return RedirectResponse("/mentoring", status_code=status.HTTP_303_SEE_OTHER)
+
+
+@router.post("/mentoring/needs")
+async def needs_form(request: Request, me: SignedIn, session: SessionDep) -> Response:
+    await mentee_needs_api(await read_form(request, MenteeNeedsIn), me, session)
+    return RedirectResponse("/mentoring", status_code=status.HTTP_303_SEE_OTHER)
+
+
 @router.get("/api/mentoring/proposals")
 async def proposals_api(_: Organizer, session: SessionDep) -> list[dict[str, Any]]:
     """A dry run of matching: each waiting mentee with the proposed mentor, the score and why."""

@@ -16,7 +16,7 @@ from api.settings import Settings
 from domain import matching
 from domain.errors import InvalidField, NotFound
 from domain.mentorship import MentorshipInput
-from models import MenteeNeeds, MentorProfile, Mentorship, PairingStatus
+from models import Member, MenteeNeeds, MentorProfile, Mentorship, PairingStatus
 from models.base import utcnow
 from workflows.mentorship import Mentorship as MentorshipWorkflow
 
@@ -87,6 +87,7 @@ class PairingView:
     id: int
     mentor_id: int
     mentee_id: int
+    other_name: str  # the mentee's name for their mentor, and the mentor's for their mentee
     status: str
     next_check_in_at: datetime | None
     overdue: bool
@@ -103,11 +104,16 @@ async def pairings_of(
     )
     now = utcnow()
     views: dict[str, list[PairingView]] = {"mentoring": [], "mentored_by": []}
-    for p in rows:
+    pairings = list(rows)
+    ids = {p.mentor_id for p in pairings} | {p.mentee_id for p in pairings}
+    people = {m.id: m.display_name for m in await session.scalars(select(Member).where(Member.id.in_(ids)))}
+    for p in pairings:
+        other = p.mentee_id if p.mentor_id == member_id else p.mentor_id
         view = PairingView(
             p.id,
             p.mentor_id,
             p.mentee_id,
+            people.get(other, ""),
             p.status.value,
             p.next_check_in_at,
             p.next_check_in_at is not None and p.next_check_in_at < now,

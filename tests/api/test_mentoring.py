@@ -6,9 +6,9 @@ from __future__ import annotations
 import httpx
 
 from domain.roles import Role
-from models import Member, Mentorship, PairingStatus
+from models import Member, MentorProfile, Mentorship, PairingStatus
 from tests.api.conftest import Site
-from tests.factories import eventually
+from tests.factories import csrf, eventually
 
 
 def headers(client: httpx.AsyncClient) -> dict[str, str]:
@@ -74,4 +74,32 @@ async def test_from_profiles_to_a_confirmed_accepted_pairing_with_check_ins(site
     async with site.client() as client:
         await site.sign_in_as(client, mentor)
         mine = (await client.get("/api/me/mentoring")).json()
-    assert [p["mentee_id"] for p in mine["mentoring"]] == [mentee.id]
+    assert [(p["mentee_id"], p["other_name"]) for p in mine["mentoring"]] == [(mentee.id, "mentee")]
+
+
+async def test_the_mentoring_page_takes_a_profile_and_needs_through_forms(site: Site) -> None:
+    member = await site.member_with_journey("both@example.org")
+    async with site.client() as client:
+        await site.sign_in_as(client, member)
+        page = await client.get("/mentoring")
+        token = csrf(page)
+        profile = await client.post(
+            "/mentoring/profile",
+            data={
+                "skills": "python;sql",
+                "capacity": "1",
+                "time_zone": "UTC",
+                "languages": "en",
+                "csrftoken": token,
+            },
+        )
+        bad = await client.post(
+            "/mentoring/needs",
+            data={"skills_wanted": "go", "time_zone": "Nowhere", "languages": "en", "csrftoken": token},
+        )
+
+    assert page.status_code == 200 and "Offer to mentor" in page.text
+    assert profile.status_code == 303
+    assert bad.status_code == 422 and "IANA" in bad.text
+    with site.db.session() as s:
+        assert s.query(MentorProfile).filter_by(member_id=member.id).one().skills == ["python", "sql"]
