@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from temporalio.client import WorkflowHandle
@@ -19,16 +19,18 @@ from api.temporal import data_converter
 from api.worker import build_worker
 from domain.grants import Approval, GrantInput, Withdrawal
 from domain.journey import ActivitySeen, CompletedBy, JourneyInput, StepCompletion, VouchAsk
+from domain.mentorship import Acceptance, Change, CheckInAnswer, Feedback, MentorshipInput, Side
 from domain.roles import Role
 from domain.vouching import Reinstatement, Relation, Suspension, VoucherFacts, VouchRequest
 from localgithub.models import seed as seed_file
-from models import Member, MemberStatus
+from models import Member, MemberStatus, Mentorship, PairingStatus
 from models.migrate import upgrade
 from tests.conftest import binary, free_port, make_settings
 from tests.factories import Db, eventually
 from tests.github_server import running
 from workflows.access_grant import AccessGrant
 from workflows.member_journey import MemberJourney
+from workflows.mentorship import Mentorship as MentorshipWorkflow
 from workflows.trust_recompute import RecomputeInput, TrustRecompute
 
 HISTORIES = Path(__file__).parent / "histories"
@@ -158,6 +160,37 @@ async def record() -> None:
             await grant.execute_update(AccessGrant.withdraw, Withdrawal(organizer.id, "Left the project."))
             await grant.result()
             await save(grant, "approved-invited-accepted-revoked", prefix="access-grant")
+
+            mentor, mentee = db.member("mentor@example.org"), db.member("mentee@example.org")
+            with db.sessions.begin() as s:
+                pairing = Mentorship(
+                    mentor_id=mentor.id,
+                    mentee_id=mentee.id,
+                    status=PairingStatus.INTRODUCED,
+                    created_at=datetime.now(UTC),
+                    reasons=["skills 0.80"],
+                )
+                s.add(pairing)
+                s.flush()
+                pairing_id = pairing.id
+            paired = await env.client.start_workflow(
+                MentorshipWorkflow.run,
+                MentorshipInput(pairing_id, mentor.id, mentee.id, settings.policy.mentorship),
+                id=f"history-mentorship-{pairing_id}",
+                task_queue=settings.temporal_task_queue,
+            )
+            await paired.execute_update(MentorshipWorkflow.accept, Acceptance(mentor.id))
+            await eventually(lambda: db.events(mentee.id, "mentorship.check_in_opened"))
+            await paired.execute_update(
+                MentorshipWorkflow.check_in, CheckInAnswer(Side.MENTOR, "paired on a bug")
+            )
+            await paired.execute_update(MentorshipWorkflow.pause, Change(mentee.id, "exams this month"))
+            await paired.execute_update(MentorshipWorkflow.resume, Change(mentee.id, "exams are over"))
+            await env.sleep(timedelta(weeks=13))
+            await eventually(lambda: db.events(mentee.id, "mail.mentorship_feedback_sent"))
+            await paired.execute_update(MentorshipWorkflow.feedback, Feedback(Side.MENTEE, "learned a lot"))
+            await paired.result()
+            await save(paired, "accepted-paused-resumed-graduated", prefix="mentorship")
     finally:
         await env.shutdown()
         sink.stop()
