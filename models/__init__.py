@@ -7,7 +7,7 @@ from models.drift import DriftRecord
 from models.identity import UnclaimedIdentity
 from models.ledger import Event
 from models.member import Member, MemberStatus, StepProgress
-from models.mentorship import CheckIn, MenteeNeeds, MentorProfile, Mentorship, PairingStatus
+from models.mentorship import CheckIn, MenteeNeeds, MentorProfile, Mentorship, NeverPair, PairingStatus
 from models.review import ReviewItem, ReviewKind, ReviewOutcome
 from models.trust import TrustScore
 from models.vouch import Vouch, VouchPenalty
@@ -27,6 +27,7 @@ __all__ = [
     "MenteeNeeds",
     "MentorProfile",
     "Mentorship",
+    "NeverPair",
     "PairingStatus",
     "Project",
     "ProjectStatus",

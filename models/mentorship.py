@@ -75,3 +75,16 @@ class CheckIn(Base):
     due_at: Mapped[datetime]
     submitted_at: Mapped[datetime | None]
     answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class NeverPair(Base):
+    """An organizer's rule that two people are never proposed as mentor and mentee (a conflict, a history)."""
+
+    __tablename__ = "never_pairs"
+    __table_args__ = (UniqueConstraint("mentor_id", "mentee_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    mentee_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    set_by_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    created_at: Mapped[datetime]

@@ -255,6 +255,13 @@ async def proposals_api(_: Organizer, session: SessionDep) -> list[dict[str, Any
     return [vars(p) for p in await mentoring.proposals(session)]
 
 
+@router.post("/api/mentoring/never-pairs", status_code=status.HTTP_201_CREATED)
+async def never_pair_api(body: Pair, me: Organizer, session: SessionDep) -> dict[str, int]:
+    """Never propose this mentor for this mentee (organizers)."""
+    await mentoring.never_pair(session, body.mentor_id, body.mentee_id, me.id)
+    return {"mentor_id": body.mentor_id, "mentee_id": body.mentee_id}
+
+
 @router.get("/mentoring/match", response_class=HTMLResponse)
 async def match_page(request: Request, _: Organizer, session: SessionDep) -> HTMLResponse:
     return render(request, "mentoring/match.html", {"proposals": await mentoring.proposals(session)})

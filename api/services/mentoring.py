@@ -16,7 +16,7 @@ from api.settings import Settings
 from domain import matching
 from domain.errors import InvalidField, NotFound
 from domain.mentorship import MentorshipInput
-from models import Member, MenteeNeeds, MentorProfile, Mentorship, PairingStatus
+from models import Member, MenteeNeeds, MentorProfile, Mentorship, NeverPair, PairingStatus
 from models.base import utcnow
 from workflows.mentorship import Mentorship as MentorshipWorkflow
 
@@ -43,7 +43,21 @@ async def proposals(session: AsyncSession) -> list[matching.Proposal]:
         for n in await session.scalars(select(MenteeNeeds))
         if n.member_id not in paired
     ]
-    return matching.match(mentors, mentees) if mentees else []
+    never = frozenset(
+        (str(mentee), str(mentor))
+        for mentor, mentee in (await session.execute(select(NeverPair.mentor_id, NeverPair.mentee_id))).all()
+    )
+    return matching.match(mentors, mentees, matching.Constraints(never=never)) if mentees else []
+
+
+async def never_pair(session: AsyncSession, mentor_id: int, mentee_id: int, by_id: int) -> None:
+    """Never propose these two again; an existing rule is kept as it is."""
+    exists = await session.scalar(
+        select(NeverPair.id).where(NeverPair.mentor_id == mentor_id, NeverPair.mentee_id == mentee_id)
+    )
+    if exists is None:
+        session.add(NeverPair(mentor_id=mentor_id, mentee_id=mentee_id, set_by_id=by_id, created_at=utcnow()))
+        await session.commit()
 
 
 async def confirm(

@@ -92,6 +92,7 @@ EXPECTED_ACCESS: dict[tuple[str, str], tuple[object, bool]] = {
     ("POST", "/mentoring/needs"): (EVERYONE, False),
     ("GET", "/api/mentoring/proposals"): (ORGANIZERS, False),
     ("GET", "/mentoring/match"): (ORGANIZERS, False),
+    ("POST", "/api/mentoring/never-pairs"): (ORGANIZERS, False),
     ("POST", "/api/mentoring/confirm"): (ORGANIZERS, False),
     ("POST", "/mentoring/match"): (ORGANIZERS, False),
 }
