@@ -14,7 +14,7 @@ from activities import ledger
 from activities.contracts import RecordRevocation, RecordSignup, RecordStatus, RecordStep, RecordVouch
 from domain.policy import CommunityPolicy, Playbook, ProfileField
 from domain.vouching import Relation
-from models import Chapter, Member, MemberStatus, Project, StepProgress, Vouch
+from models import Chapter, Member, MemberStatus, MenteeNeeds, Project, StepProgress, Vouch
 
 _Record = TypeVar("_Record", Chapter, Project)
 
@@ -180,7 +180,26 @@ def _apply_form(session: Session, member: Member, form: dict[str, str]) -> set[s
                 member.chapter_id = _existing(session, Chapter, value).id
             case ProfileField.PROJECT_ID:
                 member.project_id = _existing(session, Project, value).id
+            case ProfileField.SKILLS_WANTED | ProfileField.GOALS | ProfileField.LANGUAGES:
+                column, stored = _need(name, value)
+                setattr(_needs(session, member), column, stored)
     return set(form)
+
+
+def _needs(session: Session, member: Member) -> MenteeNeeds:
+    needs = session.scalar(select(MenteeNeeds).where(MenteeNeeds.member_id == member.id))
+    if needs is None:
+        needs = MenteeNeeds(member_id=member.id, time_zone=member.time_zone or "UTC", languages=["en"])
+        session.add(needs)
+    return needs
+
+
+def _need(name: str, value: str) -> tuple[str, object]:
+    """A form field as the MenteeNeeds column it fills; lists are separated by commas or semicolons."""
+    items = [v.strip().lower() for v in value.replace(";", ",").split(",") if v.strip()]
+    return {"skills_wanted": ("skills_wanted", items), "languages": ("languages", items)}.get(
+        name, ("goals", value.strip())
+    )
 
 
 def _existing(session: Session, model: type[_Record], value: str) -> _Record:

@@ -52,6 +52,9 @@ class StepForm(BaseModel):
     github_login: Annotated[str, Field(max_length=39)] | None = None
     chapter_id: Annotated[int | None, BeforeValidator(_blank_is_none)] = None
     project_id: Annotated[int | None, BeforeValidator(_blank_is_none)] = None
+    skills_wanted: Annotated[str, Field(max_length=400)] | None = None
+    goals: Annotated[str, Field(min_length=1, max_length=500)] | None = None
+    languages: Annotated[str, Field(min_length=2, max_length=100)] | None = None
 
     @field_validator("time_zone")
     @classmethod
@@ -67,7 +70,7 @@ class StepForm(BaseModel):
             raise ValueError("a GitHub login has letters, digits and single hyphens, at most 39 characters")
         return value
 
-    @field_validator("skills")
+    @field_validator("skills", "skills_wanted")
     @classmethod
     def _skills(cls, value: str | None) -> str | None:
         if value is not None:

@@ -35,6 +35,10 @@ class ProfileField(enum.StrEnum):
     GITHUB_LOGIN = "github_login"
     CHAPTER_ID = "chapter_id"
     PROJECT_ID = "project_id"
+    # Mentee needs, for a playbook step that asks for a mentor (stored with the mentorship records).
+    SKILLS_WANTED = "skills_wanted"
+    GOALS = "goals"
+    LANGUAGES = "languages"
 
 
 class _Frozen(BaseModel):

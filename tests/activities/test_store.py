@@ -9,7 +9,7 @@ from temporalio.exceptions import ApplicationError
 
 from activities.contracts import RecordSignup, RecordStatus, RecordStep
 from activities.store import JourneyStore
-from models import Member, MemberStatus
+from models import Member, MemberStatus, MenteeNeeds
 from tests.factories import Db
 
 AT = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -87,3 +87,18 @@ def test_an_unknown_member_is_a_permanent_failure(store: JourneyStore) -> None:
     with pytest.raises(ApplicationError) as failure:
         store.mark_dormant(RecordStatus(12345, AT, "k"))
     assert failure.value.non_retryable and failure.value.type == "NotFound"
+
+
+def test_a_step_asking_for_a_mentor_stores_the_mentee_needs(store: JourneyStore, db: Db) -> None:
+    member = db.member("mentee@example.org")
+    form = {"skills_wanted": "Python, SQL", "goals": "ship my first fix", "languages": "en; es"}
+    store.record_step(RecordStep(member.id, "ask_for_mentor", member.id, "self", AT, "needs", None, form))
+
+    with db.session() as s:
+        needs = s.query(MenteeNeeds).filter_by(member_id=member.id).one()
+    assert (needs.skills_wanted, needs.goals, needs.languages, needs.time_zone) == (
+        ["python", "sql"],
+        "ship my first fix",
+        ["en", "es"],
+        "UTC",
+    )
