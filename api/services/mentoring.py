@@ -16,7 +16,7 @@ from api.settings import Settings
 from domain import matching
 from domain.errors import InvalidField, NotFound
 from domain.mentorship import MentorshipInput
-from models import Member, MenteeNeeds, MentorProfile, Mentorship, NeverPair, PairingStatus
+from models import Chapter, Member, MenteeNeeds, MentorProfile, Mentorship, NeverPair, PairingStatus, Project
 from models.base import utcnow
 from workflows.mentorship import Mentorship as MentorshipWorkflow
 
@@ -26,7 +26,11 @@ OPEN = (PairingStatus.INTRODUCED, PairingStatus.ACTIVE, PairingStatus.PAUSED)
 async def proposals(session: AsyncSession) -> list[matching.Proposal]:
     """A dry run over every mentee with needs and no open pairing, against the free mentor places."""
     load = await _load(session)
-    profiles = [p for p in await session.scalars(select(MentorProfile).where(MentorProfile.active.is_(True)))]
+    profiles = list(await session.scalars(select(MentorProfile).where(MentorProfile.active.is_(True))))
+    needs = list(await session.scalars(select(MenteeNeeds)))
+    ids = {p.member_id for p in profiles} | {n.member_id for n in needs}
+    people = {m.id: m for m in await session.scalars(select(Member).where(Member.id.in_(ids)))}
+    chapters, projects = await _affiliations(session, ids)
     mentors = [
         matching.Mentor(
             str(p.member_id),
@@ -34,20 +38,53 @@ async def proposals(session: AsyncSession) -> list[matching.Proposal]:
             max(p.capacity - load.get(p.member_id, 0), 0),
             p.time_zone,
             tuple(p.languages),
+            tuple(sorted(chapters[p.member_id])),
+            tuple(sorted(projects[p.member_id])),
         )
         for p in profiles
     ]
     paired = set(await session.scalars(select(Mentorship.mentee_id).where(Mentorship.status.in_(OPEN))))
     mentees = [
-        matching.Mentee(str(n.member_id), tuple(n.skills_wanted), n.time_zone, tuple(n.languages))
-        for n in await session.scalars(select(MenteeNeeds))
-        if n.member_id not in paired
+        matching.Mentee(
+            str(n.member_id),
+            tuple(n.skills_wanted),
+            n.time_zone,
+            tuple(n.languages),
+            _id(people[n.member_id].chapter_id),
+            _id(people[n.member_id].project_id),
+        )
+        for n in needs
+        if n.member_id not in paired and n.member_id in people
     ]
     never = frozenset(
         (str(mentee), str(mentor))
         for mentor, mentee in (await session.execute(select(NeverPair.mentor_id, NeverPair.mentee_id))).all()
     )
     return matching.match(mentors, mentees, matching.Constraints(never=never)) if mentees else []
+
+
+async def _affiliations(
+    session: AsyncSession, ids: set[int]
+) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
+    """Each person's chapters and projects: their own, and those they organize or maintain."""
+    chapters: dict[int, set[str]] = {i: set() for i in ids}
+    projects: dict[int, set[str]] = {i: set() for i in ids}
+    for member in await session.scalars(select(Member).where(Member.id.in_(ids))):
+        if member.chapter_id is not None:
+            chapters[member.id].add(str(member.chapter_id))
+        if member.project_id is not None:
+            projects[member.id].add(str(member.project_id))
+    for chapter in await session.scalars(select(Chapter)):
+        for organizer in chapter.organizers:
+            chapters.setdefault(organizer.id, set()).add(str(chapter.id))
+    for project in await session.scalars(select(Project)):
+        for maintainer in project.maintainers:
+            projects.setdefault(maintainer.id, set()).add(str(project.id))
+    return chapters, projects
+
+
+def _id(value: int | None) -> str | None:
+    return None if value is None else str(value)
 
 
 async def never_pair(session: AsyncSession, mentor_id: int, mentee_id: int, by_id: int) -> None:

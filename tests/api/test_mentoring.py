@@ -23,8 +23,9 @@ async def post(site: Site, who: Member, path: str, body: dict[str, object]) -> h
 
 async def test_from_profiles_to_a_confirmed_accepted_pairing_with_check_ins(site: Site) -> None:
     lead = await site.member_with_journey("lead@example.org", role=Role.ORGANIZER)
-    mentor = await site.member_with_journey("mentor@example.org")
-    mentee = await site.member_with_journey("mentee@example.org")
+    north = site.db.chapter("North")
+    mentor = await site.member_with_journey("mentor@example.org", chapter_id=north.id)
+    mentee = await site.member_with_journey("mentee@example.org", chapter_id=north.id)
     outsider = await site.member_with_journey("outsider@example.org")
 
     bad_zone = await post(
@@ -57,6 +58,7 @@ async def test_from_profiles_to_a_confirmed_accepted_pairing_with_check_ins(site
     assert (profile.status_code, needs.status_code) == (200, 200)
     assert [(p["mentee"], p["mentor"]) for p in proposals] == [(str(mentee.id), str(mentor.id))]
     assert "skills" in proposals[0]["reasons"][0] and "mentor_for_" in page.text
+    assert f"same chapter ({north.id})" in proposals[0]["reasons"]
     assert confirmed.status_code == 201
     [pairing_id] = confirmed.json()["mentorship_ids"]
 

@@ -99,7 +99,8 @@ def test_a_minimal_policy_gets_the_default_kind_due_days_reminders_and_idle_rule
             edited(('form = ["project_id"]', 'form = ["shoe_size"]')),
             [
                 "playbook.steps[2 'pick_project'].form[0] = 'shoe_size'",
-                "'display_name', 'time_zone', 'skills', 'github_login', 'chapter_id', 'project_id', 'skills_wanted', 'goals' or 'languages'",
+                "'display_name', 'time_zone', 'skills', 'github_login', 'chapter_id', 'project_id', "
+                "'skills_wanted', 'goals' or 'languages'",
             ],
             id="unknown-form-field",
         ),
