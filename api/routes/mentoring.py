@@ -3,15 +3,14 @@ end; organizers run matching, adjust the proposals and confirm them."""
 
 from __future__ import annotations
 
-import zoneinfo
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from api.deps import SessionDep, SettingsDep, TemporalDep, allow
 from api.forms import read_form
+from api.mentoring_schemas import CheckInIn, ConfirmIn, MenteeNeedsIn, MentorProfileIn, Pair, TextIn
 from api.pages import render
 from api.services import mentoring
 from domain.errors import Rejected
@@ -23,62 +22,6 @@ from workflows.mentorship import Mentorship as Workflow
 router = APIRouter(tags=["mentoring"])
 SignedIn = Annotated[Member, allow(EVERYONE_SIGNED_IN)]
 Organizer = Annotated[Member, allow(ORGANIZERS)]
-
-
-def _split(value: Any) -> Any:
-    return [v.strip().lower() for v in value.split(";") if v.strip()] if isinstance(value, str) else value
-
-
-Words = Annotated[
-    list[Annotated[str, Field(min_length=1, max_length=40)]], BeforeValidator(_split), Field(max_length=20)
-]
-
-
-class _Located(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    time_zone: Annotated[str, Field(max_length=64)]
-    languages: Annotated[Words, Field(min_length=1)]
-
-    @field_validator("time_zone")
-    @classmethod
-    def _iana(cls, value: str) -> str:
-        if value not in zoneinfo.available_timezones() | {"UTC"}:
-            raise ValueError(f"'{value}' is not an IANA time zone such as Europe/Berlin")
-        return value
-
-
-class MentorProfileIn(_Located):
-    skills: Annotated[Words, Field(min_length=1)]
-    capacity: Annotated[int, Field(ge=0, le=20)] = 2
-    availability: Annotated[str, Field(max_length=200)] = ""
-    active: bool = True
-
-
-class MenteeNeedsIn(_Located):
-    skills_wanted: Annotated[Words, Field(min_length=1)]
-    goals: Annotated[str, Field(max_length=500)] = ""
-
-
-class CheckInIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    went_well: Annotated[str, Field(max_length=500)]
-    blocked_on: Annotated[str, Field(max_length=500)] = ""
-
-
-class TextIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    text: Annotated[str, Field(max_length=500)]
-    new_mentor_id: int | None = None
-
-
-class Pair(BaseModel):
-    mentee_id: int
-    mentor_id: int
-
-
-class ConfirmIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    pairs: Annotated[list[Pair], Field(min_length=1, max_length=2000)]
 
 
 @router.post("/api/me/mentor-profile")
