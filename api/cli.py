@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from api import import_cli, mentors_cli, trust_cli
+from api import import_cli, mentors_cli, report_cli, trust_cli
 from api.settings import Settings
 from domain.roles import Role
 
@@ -18,6 +18,7 @@ app = typer.Typer(no_args_is_help=True, help="Perennial: durable journeys for vo
 app.add_typer(trust_cli.app, name="trust")
 app.add_typer(import_cli.app, name="import")
 app.add_typer(mentors_cli.app, name="mentors")
+app.add_typer(report_cli.app, name="report")
 
 
 def _settings() -> Settings:

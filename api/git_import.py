@@ -48,11 +48,11 @@ class ImportCounts:
     bots: int  # skipped: written by a bot
 
 
-def import_git_log(sessions: sessionmaker[Session], path: Path) -> ImportCounts:
+def import_git_log(sessions: sessionmaker[Session], path: Path, project: str | None = None) -> ImportCounts:
     """Read the clone's history and append the commits not in the ledger yet, in one transaction."""
     commits = parse_log(read_log(path))
     with sessions.begin() as session:
-        return _record(session, commits)
+        return record_commits(session, commits, project)
 
 
 def read_log(path: Path) -> str:
@@ -98,7 +98,7 @@ def parse_log(output: str) -> list[Commit]:
     return commits
 
 
-def _record(session: Session, commits: Iterable[Commit]) -> ImportCounts:
+def record_commits(session: Session, commits: Iterable[Commit], project: str | None = None) -> ImportCounts:
     imported = set(
         session.scalars(select(Event.idempotency_key).where(Event.idempotency_key.startswith(KEY_PREFIX)))
     )
@@ -133,7 +133,7 @@ def _record(session: Session, commits: Iterable[Commit]) -> ImportCounts:
                 kind=ContributionKind.COMMIT.ledger_kind,
                 subject_type=subject.type,
                 subject_id=subject.id,
-                payload={"ref": commit.sha, "source": "git"},
+                payload={"ref": commit.sha, "source": "git", **({"project": project} if project else {})},
                 idempotency_key=key,
             )
         )

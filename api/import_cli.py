@@ -13,7 +13,10 @@ app = typer.Typer(no_args_is_help=True, help="Bring contributions recorded elsew
 
 
 @app.command("git")
-def import_git(path: Annotated[Path, typer.Argument(help="A local clone; merges are left out.")]) -> None:
+def import_git(
+    path: Annotated[Path, typer.Argument(help="A local clone; merges are left out.")],
+    project: Annotated[str | None, typer.Option(help="The project these commits belong to.")] = None,
+) -> None:
     """Record a clone's commits once each: members matched by email, other authors as claimable identities."""
     from api.git_import import import_git_log
     from domain.errors import InvalidField
@@ -21,7 +24,7 @@ def import_git(path: Annotated[Path, typer.Argument(help="A local clone; merges 
 
     engine = make_engine(Settings().database_url)
     try:
-        counts = import_git_log(session_factory(engine), path)
+        counts = import_git_log(session_factory(engine), path, project)
     except InvalidField as exc:
         raise typer.BadParameter(str(exc), param_hint="PATH") from exc
     finally:
