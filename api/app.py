@@ -20,6 +20,7 @@ from api.pages import render
 from api.routes import (
     access,
     auth,
+    dashboards,
     drift,
     journey,
     members,
@@ -67,6 +68,7 @@ def create_app(settings: Settings, temporal: Client | None = None) -> FastAPI:
         access,
         drift,
         mentoring,
+        dashboards,
         webhooks,
     )
     for router in (module.router for module in routers):

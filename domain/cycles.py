@@ -14,7 +14,9 @@ import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Annotated
 
+from pydantic import BaseModel, ConfigDict, Field
 from scipy.stats import binomtest
 
 from domain.retention import Contribution
@@ -117,3 +119,14 @@ def mentorship_effect(
             )
         )
     return shares
+
+
+class RetentionPolicy(BaseModel):
+    """What organizers decide about retention reporting (the `[retention]` table of the policy file)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    elections: tuple[date, ...] = ()
+    cycle_window_days: Annotated[int, Field(ge=30, le=730)] = 183
+    min_cell_size: Annotated[int, Field(ge=1, le=100)] = 5  # smaller groups are suppressed for funders
+    bot_suffixes: tuple[str, ...] = ("[bot]",)

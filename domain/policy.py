@@ -10,6 +10,7 @@ from typing import Annotated, Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from domain.access import AccessPolicy
+from domain.cycles import RetentionPolicy
 from domain.errors import PolicyError
 from domain.mentorship import MentorshipPolicy
 from domain.trust.levels import LevelsPolicy
@@ -119,6 +120,7 @@ class CommunityPolicy(_Frozen):
     vouching: VouchPolicy = VouchPolicy()
     access: AccessPolicy = AccessPolicy()
     mentorship: MentorshipPolicy = MentorshipPolicy()
+    retention: RetentionPolicy = RetentionPolicy()
 
     @model_validator(mode="after")
     def _access_levels_exist(self) -> Self:

@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 LEFT_AFTER = timedelta(days=365)  # twelve months without a contribution
 MONTHS = 25
@@ -42,7 +43,7 @@ def month_index(moment: datetime) -> int:
     return moment.year * 12 + moment.month - 1
 
 
-def report(contributions: Iterable[Contribution], as_of: datetime) -> dict[str, object]:
+def report(contributions: Iterable[Contribution], as_of: datetime) -> dict[str, Any]:
     seen = [c for c in contributions if c.at <= as_of]
     by_person: dict[str, list[datetime]] = defaultdict(list)
     for c in seen:

@@ -9,6 +9,7 @@ from models.ledger import Event
 from models.member import Member, MemberStatus, StepProgress
 from models.mentorship import CheckIn, MenteeNeeds, MentorProfile, Mentorship, NeverPair, PairingStatus
 from models.review import ReviewItem, ReviewKind, ReviewOutcome
+from models.share import ShareLink
 from models.trust import TrustScore
 from models.vouch import Vouch, VouchPenalty
 
@@ -34,6 +35,7 @@ __all__ = [
     "ReviewItem",
     "ReviewKind",
     "ReviewOutcome",
+    "ShareLink",
     "StepProgress",
     "TrustScore",
     "UnclaimedIdentity",

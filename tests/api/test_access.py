@@ -15,6 +15,7 @@ from tests.api.conftest import Site
 FASTAPI_BUILT_INS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 EVERYONE, ORGANIZERS, ADMINS = roles.EVERYONE_SIGNED_IN, roles.ORGANIZERS, roles.ADMINS
 MAINTAINERS, ACCESS_VIEWERS = roles.MAINTAINERS, roles.ACCESS_VIEWERS
+FUNDER_VIEWERS = roles.FUNDER_VIEWERS
 # Who may call what: a change here is a change of policy, reviewed as such.
 EXPECTED_ACCESS: dict[tuple[str, str], tuple[object, bool]] = {
     ("GET", "/"): ("public", False),
@@ -95,6 +96,15 @@ EXPECTED_ACCESS: dict[tuple[str, str], tuple[object, bool]] = {
     ("POST", "/api/mentoring/never-pairs"): (ORGANIZERS, False),
     ("POST", "/api/mentoring/confirm"): (ORGANIZERS, False),
     ("POST", "/mentoring/match"): (ORGANIZERS, False),
+    ("GET", "/dashboards/funder"): (FUNDER_VIEWERS, False),
+    ("GET", "/api/dashboards/funder"): (FUNDER_VIEWERS, False),
+    ("GET", "/dashboards/funder/{table}.csv"): (FUNDER_VIEWERS, False),
+    ("POST", "/api/dashboards/share"): (ORGANIZERS, False),
+    ("POST", "/api/dashboards/share/{link_id}/revoke"): (ORGANIZERS, False),
+    ("GET", "/shared/{token}"): ("public", False),
+    ("GET", "/shared/{token}/{table}.csv"): ("public", False),
+    ("GET", "/static/plotly.min.js"): ("public", False),
+    ("GET", "/static/dashboards.js"): ("public", False),
 }
 # Public, but each call must carry the sender's signature: an unsigned call is refused whoever makes it.
 SIGNED_BY_SENDER = {"/webhooks/github"}
@@ -128,7 +138,15 @@ def routes(site: Site) -> list[APIRoute]:
 
 async def call(client: httpx.AsyncClient, route: APIRoute, member_id: int) -> httpx.Response:
     path = route.path.format(
-        member_id=member_id, step_id="code_of_conduct", item_id=1, grant_id=1, report_id=1, mentorship_id=1
+        member_id=member_id,
+        step_id="code_of_conduct",
+        item_id=1,
+        grant_id=1,
+        report_id=1,
+        mentorship_id=1,
+        table="cohorts",
+        link_id=1,
+        token="not-a-token",
     )
     method = sorted(route.methods)[0]
     if method == "GET":

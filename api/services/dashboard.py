@@ -1,0 +1,131 @@
+"""The dashboards' data: one context for page, JSON and CSV. Funders see aggregates only, and any cell
+describing fewer than the policy's minimum number of people is suppressed (shown as null)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+from api.retention_source import contributions
+from api.settings import Settings
+from domain import cycles, retention
+from domain.contributions import LEDGER_PREFIX
+from models import Event
+
+RUNGS = ("signed up", "code of conduct", "vouched", "first contribution", "mentored")
+TABLES = ("cohorts", "funnel", "cycles", "mentorship", "ltc")
+
+
+async def funder_view(
+    session: AsyncSession, settings: Settings, as_of: datetime | None = None
+) -> dict[str, Any]:
+    moment = as_of or datetime.now(UTC)
+    policy = settings.policy.retention
+    work, reached, mentored = await session.run_sync(_gather)
+    summary = retention.report(work, moment)
+    k = policy.min_cell_size
+    return {
+        "as_of": summary["as_of"],
+        "min_cell_size": k,
+        "people": _cell(summary["people"], k),
+        "ltc": {
+            t: {**v, "rate": v["rate"] if v["eligible"] >= k else None} for t, v in summary["ltc"].items()
+        },
+        "survival": summary["survival"] if summary["people"] >= k else None,
+        "absence_factor": summary["absence_factor"],
+        "core": summary["core"],
+        "regular": summary["regular"],
+        "casual": summary["casual"],
+        "cohorts": [
+            {**c, "retention": c["retention"] if c["size"] >= k else None, "size": _cell(c["size"], k)}
+            for c in summary["cohorts"]
+        ],
+        "funnel": [
+            {**vars(r), "people": _cell(r.people, k), "conversion": r.conversion if r.people >= k else None}
+            for r in cycles.funnel(reached, RUNGS)
+        ],
+        "cycles": [
+            {
+                "election": c.election.isoformat(),
+                "active": _cell(c.active, k),
+                "share_returned": c.share_returned if c.active >= k else None,
+            }
+            for c in cycles.cycles(work, policy.elections, policy.cycle_window_days)
+        ],
+        "mentorship": [
+            {
+                **vars(s),
+                "share": s.share if s.people >= k else None,
+                "low": s.low if s.people >= k else None,
+                "high": s.high if s.people >= k else None,
+                "people": _cell(s.people, k),
+                "retained": None,
+            }
+            for s in cycles.mentorship_effect(work, mentored, moment)
+        ],
+    }
+
+
+def csv_table(view: dict[str, Any], table: str) -> str:
+    """One table of the view as CSV, with the same suppression as the page."""
+    rows: list[dict[str, Any]]
+    if table == "cohorts":
+        rows = [
+            {
+                "month": c["month"],
+                "size": c["size"],
+                **{f"month_{k}": v for k, v in enumerate(c["retention"] or [])},
+            }
+            for c in view["cohorts"]
+        ]
+    elif table == "ltc":
+        rows = [{"years": t, **v} for t, v in view["ltc"].items()]
+    else:
+        rows = list(view[table])
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _cell(count: int, k: int) -> int | None:
+    return count if count >= k else None
+
+
+def _gather(
+    session: Session,
+) -> tuple[list[retention.Contribution], dict[str, dict[str, datetime]], set[str]]:
+    work = list(contributions(session))
+    reached: dict[str, dict[str, datetime]] = defaultdict(dict)
+    mentored: set[str] = set()
+    kinds = ("member.signed_up", "journey.step_completed", "vouch.given", "mentorship.active")
+    rows = session.execute(
+        select(Event.kind, Event.subject_id, Event.at, Event.payload)
+        .where(Event.subject_type == "member", (Event.kind.in_(kinds)) | Event.kind.startswith(LEDGER_PREFIX))
+        .order_by(Event.at)
+    )
+    for kind, subject, at, payload in rows:
+        person = f"member-{subject}"
+        rung = {
+            "member.signed_up": "signed up",
+            "vouch.given": "vouched",
+            "mentorship.active": "mentored",
+        }.get(kind)
+        if kind == "journey.step_completed" and payload.get("step") == "code_of_conduct":
+            rung = "code of conduct"
+        elif kind.startswith(LEDGER_PREFIX):
+            rung = "first contribution"
+        if rung is not None:
+            reached[person].setdefault(rung, at)
+        if rung == "mentored":
+            mentored.add(person)
+    return work, reached, mentored

@@ -1,0 +1,97 @@
+"""The funder dashboard: aggregates from the ledger with small groups suppressed, CSV downloads, and a
+share link that works without an account until it expires or is revoked."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import httpx
+
+from domain.roles import Role
+from models import Event, ShareLink
+from tests.api.conftest import Site
+
+
+def contribute(site: Site, member_id: int, at: datetime) -> None:
+    with site.db.sessions.begin() as s:
+        s.add(
+            Event(at=at, kind="contribution.commit", subject_type="member", subject_id=member_id, payload={})
+        )
+
+
+def headers(client: httpx.AsyncClient) -> dict[str, str]:
+    return {"x-csrftoken": client.cookies["csrftoken"]}
+
+
+async def test_small_groups_are_suppressed_and_large_ones_shown(site: Site) -> None:
+    funder = await site.member_with_journey("funder@example.org", role=Role.FUNDER)
+    start = datetime(2023, 1, 10, tzinfo=UTC)
+    people = [site.db.member(f"v{n}@example.org") for n in range(7)]
+    for n, person in enumerate(people):
+        contribute(site, person.id, start + timedelta(days=n))  # seven in the January 2023 cohort
+        if n < 3:
+            contribute(site, person.id, start + timedelta(days=400))
+    loner = site.db.member("loner@example.org")
+    contribute(site, loner.id, datetime(2023, 3, 5, tzinfo=UTC))  # a cohort of one
+
+    async with site.client() as client:
+        await site.sign_in_as(client, funder)
+        view = (await client.get("/api/dashboards/funder")).json()
+        page = await client.get("/dashboards/funder")
+        table = await client.get("/dashboards/funder/cohorts.csv")
+        missing = await client.get("/dashboards/funder/salaries.csv")
+
+    cohorts = {c["month"]: c for c in view["cohorts"]}
+    assert cohorts["2023-01"]["size"] == 7 and cohorts["2023-01"]["retention"][0] == 1.0
+    assert cohorts["2023-03"]["size"] is None and cohorts["2023-03"]["retention"] is None
+    assert view["ltc"]["1"] == {"eligible": 8, "rate": round(3 / 8, 4)}
+    assert page.status_code == 200 and "/static/plotly.min.js" in page.text
+    assert table.text.splitlines()[0].startswith("month,size,month_0")
+    assert "2023-03," in table.text and ",1.0" not in table.text.split("2023-03,")[1].splitlines()[0]
+    assert missing.status_code == 404 and "the tables are" in missing.text
+
+
+async def test_a_share_link_works_without_an_account_until_revoked_or_expired(site: Site) -> None:
+    lead = await site.member_with_journey("lead@example.org", role=Role.ORGANIZER)
+    async with site.client() as client:
+        await site.sign_in_as(client, lead)
+        made = (
+            await client.post(
+                "/api/dashboards/share", json={"label": "Foundation X"}, headers=headers(client)
+            )
+        ).json()
+        other = (
+            await client.post("/api/dashboards/share", json={"label": "Old"}, headers=headers(client))
+        ).json()
+        await client.post(f"/api/dashboards/share/{made['id']}/revoke", headers=headers(client))
+    with site.db.sessions.begin() as s:
+        s.get(ShareLink, other["id"]).expires_at = datetime.now(UTC) - timedelta(minutes=1)  # type: ignore[union-attr]
+    path = made["url"].removeprefix(site.settings.base_url)
+
+    async with site.client() as anonymous:
+        before_revoke_check = await anonymous.get(path.replace(path.rsplit("/", 1)[1], "forged"))
+        revoked = await anonymous.get(path)
+        expired = await anonymous.get(other["url"].removeprefix(site.settings.base_url))
+
+    assert before_revoke_check.status_code == 404
+    assert revoked.status_code == 404 and "revoked" in revoked.text
+    assert expired.status_code == 404
+
+
+async def test_a_live_share_link_shows_the_report_and_its_csv(site: Site) -> None:
+    lead = await site.member_with_journey("lead@example.org", role=Role.ORGANIZER)
+    async with site.client() as client:
+        await site.sign_in_as(client, lead)
+        made = (
+            await client.post(
+                "/api/dashboards/share", json={"label": "Board", "days": 7}, headers=headers(client)
+            )
+        ).json()
+    path = made["url"].removeprefix(site.settings.base_url)
+
+    async with site.client() as anonymous:
+        page = await anonymous.get(path)
+        table = await anonymous.get(f"{path}/ltc.csv")
+
+    assert page.status_code == 200 and "A read-only view shared by the organizers" in page.text
+    assert table.status_code == 200 and table.text.startswith("years,eligible,rate")
