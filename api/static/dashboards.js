@@ -25,13 +25,13 @@
   }
   const cohorts = view.cohorts.filter((c) => c.retention);
   draw("cohort-chart", [{
-    type: "heatmap", colorscale: "Greens", zmin: 0, zmax: 1,
+    type: "heatmap", colorscale: "Greens", reversescale: true, zmin: 0, zmax: 1,
     y: cohorts.map((c) => c.month), x: [...Array(25).keys()].map((k) => "month " + k),
     z: cohorts.map((c) => c.retention),
-  }], { height: Math.max(320, 14 * cohorts.length), yaxis: { autorange: "reversed" } });
+  }], { height: Math.max(320, 14 * cohorts.length), yaxis: { type: "category", autorange: "reversed" } });
   draw("cycle-chart", [
     { type: "bar", name: "active", x: view.cycles.map((c) => c.election), y: view.cycles.map((c) => c.active) },
     { type: "scatter", name: "share back next cycle", yaxis: "y2",
       x: view.cycles.map((c) => c.election), y: view.cycles.map((c) => c.share_returned) },
-  ], { yaxis2: { overlaying: "y", side: "right", range: [0, 1], tickformat: ".0%" } });
+  ], { xaxis: { type: "category" }, yaxis2: { overlaying: "y", side: "right", range: [0, 1], tickformat: ".0%" } });
 })();
