@@ -24,6 +24,13 @@ from sklearn.preprocessing import StandardScaler
 from domain.retention import Contribution, add_years
 
 WINDOW = timedelta(days=90)
+MODEL_CARD = (
+    "Purpose: rank newcomers an organizer might reach out to. Never used to limit anyone.",
+    "Features (first 90 days): contributions, active days, reviews received, days to first response, "
+    "vouched, mentored.",
+    "Label: still contributing a year after their first contribution (1-year long-term contributor).",
+    "Model: logistic regression with balanced class weights, standardized features (scikit-learn).",
+)
 FEATURES = (
     "contributions",
     "active days",
@@ -126,9 +133,7 @@ def evaluate(
         _boot(lambda s: recall_score(y[test][s], predicted[s], zero_division=0), samples, y[test]),
         _boot(lambda s: roc_auc_score(y[test][s], baseline[s]), samples, y[test]),
         card=(
-            "Purpose: rank newcomers an organizer might reach out to. Never used to limit anyone.",
-            f"Features (first 90 days): {', '.join(FEATURES)}.",
-            "Label: still contributing a year after their first contribution (1-year long-term contributor).",
+            *MODEL_CARD,
             f"Trained on the earliest {len(train)} newcomers, tested on the {len(test)} after them.",
             "Intervals: 95% percentile bootstrap over the test set.",
         ),
@@ -143,3 +148,16 @@ def _boot(
     point = float(metric(np.arange(len(y))))
     low, high = np.percentile(values, [2.5, 97.5]) if values else (float("nan"), float("nan"))
     return Interval(round(point, 4), round(float(low), 4), round(float(high), 4))
+
+
+def stay_probabilities(
+    x_known: NDArray[np.float64], y_known: NDArray[np.int64], x_new: NDArray[np.float64]
+) -> NDArray[np.float64] | None:
+    """Chance of becoming a long-term contributor for each newcomer; None when the history holds too few
+    people, or only one outcome, to learn from."""
+    if len(y_known) < 20 or y_known.sum() in (0, len(y_known)) or not len(x_new):
+        return None
+    model = make_pipeline(StandardScaler(), LogisticRegression(class_weight="balanced", max_iter=1000))
+    model.fit(x_known, y_known)
+    probabilities: NDArray[np.float64] = model.predict_proba(x_new)[:, 1]
+    return probabilities

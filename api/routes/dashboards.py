@@ -14,8 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import PUBLIC, SessionDep, SettingsDep, allow
 from api.pages import render
-from api.services import dashboard
+from api.services import at_risk, dashboard
 from api.settings import Settings
+from domain.churn import MODEL_CARD
 from domain.errors import NotFound
 from domain.roles import FUNDER_VIEWERS, ORGANIZERS
 from models import Member, ShareLink
@@ -51,6 +52,32 @@ async def funder_api(_: Viewer, session: SessionDep, settings: SettingsDep) -> d
 @router.get("/dashboards/funder/{table}.csv", response_class=PlainTextResponse)
 async def funder_csv(table: str, _: Viewer, session: SessionDep, settings: SettingsDep) -> Response:
     return _csv(table, await dashboard.funder_view(session, settings))
+
+
+@router.get("/dashboards/organizer", response_class=HTMLResponse)
+async def organizer_page(
+    request: Request, _: Organizer, session: SessionDep, settings: SettingsDep
+) -> HTMLResponse:
+    return render(request, "dashboards/organizer.html", await _organizer_context(session, settings))
+
+
+@router.get("/api/dashboards/organizer")
+async def organizer_api(_: Organizer, session: SessionDep, settings: SettingsDep) -> dict[str, Any]:
+    """Everything, unsuppressed, with the people in each cohort and the "reach out" list."""
+    context = await _organizer_context(session, settings)
+    return {**context, "reach_out": [vars(n) for n in context["reach_out"]]}
+
+
+async def _organizer_context(session: SessionDep, settings: Settings) -> dict[str, Any]:
+    view = await dashboard.funder_view(session, settings, suppress=False)
+    listed, why_not = await at_risk.reach_out(session)
+    return {
+        "view": view,
+        "cohort_people": await dashboard.cohort_people(session),
+        "reach_out": listed,
+        "reach_out_missing": why_not,
+        "model_card": MODEL_CARD,
+    }
 
 
 @router.post("/api/dashboards/share", status_code=status.HTTP_201_CREATED)

@@ -17,20 +17,21 @@ from api.retention_source import contributions
 from api.settings import Settings
 from domain import cycles, retention
 from domain.contributions import LEDGER_PREFIX
-from models import Event
+from models import Event, Member
 
 RUNGS = ("signed up", "code of conduct", "vouched", "first contribution", "mentored")
 TABLES = ("cohorts", "funnel", "cycles", "mentorship", "ltc")
 
 
 async def funder_view(
-    session: AsyncSession, settings: Settings, as_of: datetime | None = None
+    session: AsyncSession, settings: Settings, as_of: datetime | None = None, *, suppress: bool = True
 ) -> dict[str, Any]:
+    """With `suppress`, cells under the policy's minimum group size are null (funders, share links)."""
     moment = as_of or datetime.now(UTC)
     policy = settings.policy.retention
     work, reached, mentored = await session.run_sync(_gather)
     summary = retention.report(work, moment)
-    k = policy.min_cell_size
+    k = policy.min_cell_size if suppress else 0
     return {
         "as_of": summary["as_of"],
         "min_cell_size": k,
@@ -71,6 +72,25 @@ async def funder_view(
             for s in cycles.mentorship_effect(work, mentored, moment)
         ],
     }
+
+
+async def cohort_people(session: AsyncSession) -> dict[str, list[dict[str, Any]]]:
+    """For organizers: who is in each monthly cohort (members by name, unclaimed identities by number)."""
+    return await session.run_sync(_cohort_people)
+
+
+def _cohort_people(session: Session) -> dict[str, list[dict[str, Any]]]:
+    first: dict[str, datetime] = {}
+    for c in contributions(session):
+        first[c.person] = min(first.get(c.person, c.at), c.at)
+    names = {f"member-{m.id}": m.display_name for m in session.scalars(select(Member))}
+    cohorts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for person, start in sorted(first.items(), key=lambda item: item[1]):
+        member_id = int(person.removeprefix("member-")) if person.startswith("member-") else None
+        cohorts[f"{start.year:04d}-{start.month:02d}"].append(
+            {"member_id": member_id, "name": names.get(person, f"unclaimed identity {person.split('-')[-1]}")}
+        )
+    return dict(cohorts)
 
 
 def csv_table(view: dict[str, Any], table: str) -> str:

@@ -99,6 +99,8 @@ EXPECTED_ACCESS: dict[tuple[str, str], tuple[object, bool]] = {
     ("GET", "/dashboards/funder"): (FUNDER_VIEWERS, False),
     ("GET", "/api/dashboards/funder"): (FUNDER_VIEWERS, False),
     ("GET", "/dashboards/funder/{table}.csv"): (FUNDER_VIEWERS, False),
+    ("GET", "/dashboards/organizer"): (ORGANIZERS, False),
+    ("GET", "/api/dashboards/organizer"): (ORGANIZERS, False),
     ("POST", "/api/dashboards/share"): (ORGANIZERS, False),
     ("POST", "/api/dashboards/share/{link_id}/revoke"): (ORGANIZERS, False),
     ("GET", "/shared/{token}"): ("public", False),

@@ -95,3 +95,37 @@ async def test_a_live_share_link_shows_the_report_and_its_csv(site: Site) -> Non
 
     assert page.status_code == 200 and "A read-only view shared by the organizers" in page.text
     assert table.status_code == 200 and table.text.startswith("years,eligible,rate")
+
+
+async def test_organizers_see_the_people_behind_cohorts_and_who_to_reach_out_to(site: Site) -> None:
+    lead = await site.member_with_journey("lead@example.org", role=Role.ORGANIZER)
+    old = datetime(2022, 1, 10, tzinfo=UTC)
+    for n in range(30):  # a year-old history to learn from: a third stayed, with busier first months
+        person = site.db.member(f"old{n}@example.org")
+        stays = n % 3 == 0
+        for week in range(6 if stays else 1):
+            contribute(site, person.id, old + timedelta(days=n * 5 + week * 7))
+        if stays:
+            contribute(site, person.id, old + timedelta(days=n * 5 + 420))
+    now = datetime.now(UTC)
+    quiet, busy = (
+        site.db.member("quiet@example.org", name="Quiet"),
+        site.db.member("busy@example.org", name="Busy"),
+    )
+    contribute(site, quiet.id, now - timedelta(days=60))
+    for week in range(6):
+        contribute(site, busy.id, now - timedelta(days=60 - week * 7))
+
+    async with site.client() as client:
+        await site.sign_in_as(client, lead)
+        data = (await client.get("/api/dashboards/organizer")).json()
+        page = await client.get("/dashboards/organizer")
+
+    names = [n["name"] for n in data["reach_out"]]
+    assert names.index("Quiet") < names.index("Busy")  # the quieter newcomer is nearer the top
+    recent = (now - timedelta(days=60)).strftime("%Y-%m")
+    assert {c["month"]: c["size"] for c in data["view"]["cohorts"]}[
+        recent
+    ] == 2  # small groups shown to organizers
+    assert any(p["name"] == "old0" for p in data["cohort_people"]["2022-01"])
+    assert page.status_code == 200 and "never a penalty" in page.text and "Quiet" in page.text
