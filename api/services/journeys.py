@@ -126,7 +126,17 @@ def rejected(exc: WorkflowUpdateFailedError) -> Rejected:
 
 
 async def activity_seen(temporal: Client, settings: Settings, member_id: int, kind: str) -> None:
-    await handle(temporal, settings, member_id).signal(MemberJourney.activity_seen, ActivitySeen(kind))
+    """Tell the journey; a member without a running journey (imported, or made on the command line)
+    gets one started, rather than an error when they sign in."""
+    await temporal.start_workflow(
+        MemberJourney.run,
+        JourneyInput(member_id),
+        id=settings.journey_id(member_id),
+        task_queue=settings.temporal_task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        start_signal="activity_seen",
+        start_signal_args=[ActivitySeen(kind)],
+    )
 
 
 async def send_sign_in_link(temporal: Client, settings: Settings, member_id: int) -> None:

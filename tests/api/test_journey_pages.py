@@ -11,7 +11,7 @@ from domain.roles import Role
 from models import Member, MemberStatus
 from tests.api.conftest import Site
 from tests.conftest import make_settings
-from tests.factories import csrf
+from tests.factories import csrf, eventually
 
 
 async def test_a_member_completes_steps_on_the_checklist_and_sees_them_done(site: Site) -> None:
@@ -198,3 +198,12 @@ async def test_session_cookies_are_httponly_everywhere_and_secure_in_production(
             "csrftoken"
         ]
     )
+
+
+async def test_signing_in_without_a_running_journey_starts_one_instead_of_failing(site: Site) -> None:
+    imported = site.db.member("imported@example.org")  # made outside signup: no journey yet
+
+    async with site.client() as client:
+        await site.sign_in_as(client, imported)  # asserts the 303 to /journey
+
+    await eventually(lambda: site.db.events(imported.id, "member.signed_up"))

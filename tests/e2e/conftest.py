@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.async_api import Browser, async_playwright
 from temporalio.testing import WorkflowEnvironment
 
 from api.outbox import Outbox
@@ -114,3 +115,14 @@ def system(
     yield running
     running.stop_all()
     db.close()
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield chromium
+        await chromium.close()
