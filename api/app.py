@@ -20,6 +20,7 @@ from api.pages import render
 from api.routes import (
     access,
     auth,
+    campaigns,
     dashboards,
     drift,
     journey,
@@ -69,6 +70,7 @@ def create_app(settings: Settings, temporal: Client | None = None) -> FastAPI:
         drift,
         mentoring,
         dashboards,
+        campaigns,
         webhooks,
     )
     for router in (module.router for module in routers):

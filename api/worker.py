@@ -13,6 +13,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 import workflows
 from activities.accountability import AccountabilityStore
+from activities.campaign import CampaignStore
 from activities.github import GitHubActivities
 from activities.github_client import github_from_settings
 from activities.grants import GrantStore
@@ -90,6 +91,7 @@ def build_worker(
             ),
             ReconcileStore(sessions, policy.access),
             MentorshipStore(sessions, mailer),
+            CampaignStore(sessions, mailer, settings.secret_key, settings.base_url),
         ),
         activity_executor=ThreadPoolExecutor(MAX_CONCURRENT_ACTIVITIES),
         max_concurrent_activities=MAX_CONCURRENT_ACTIVITIES,

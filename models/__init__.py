@@ -2,6 +2,7 @@
 
 from models.access import AccessGrant, GrantStatus
 from models.base import Base
+from models.campaign import Campaign, CampaignRecipient
 from models.community import Chapter, ChapterKind, Community, Project, ProjectStatus
 from models.drift import DriftRecord
 from models.identity import UnclaimedIdentity
@@ -16,6 +17,8 @@ from models.vouch import Vouch, VouchPenalty
 __all__ = [
     "AccessGrant",
     "Base",
+    "Campaign",
+    "CampaignRecipient",
     "Chapter",
     "ChapterKind",
     "CheckIn",

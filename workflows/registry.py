@@ -7,6 +7,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.accountability import AccountabilityStore
+    from activities.campaign import CampaignStore
     from activities.github import GitHubActivities
     from activities.grants import GrantStore
     from activities.mail import Mailer
@@ -19,9 +20,17 @@ from workflows.access_grant import AccessGrant
 from workflows.access_reconcile import AccessReconcile
 from workflows.member_journey import MemberJourney
 from workflows.mentorship import Mentorship
+from workflows.reengagement import ReengagementCampaign
 from workflows.trust_recompute import TrustRecompute
 
-WORKFLOWS: Sequence[type] = (MemberJourney, TrustRecompute, AccessGrant, AccessReconcile, Mentorship)
+WORKFLOWS: Sequence[type] = (
+    MemberJourney,
+    TrustRecompute,
+    AccessGrant,
+    AccessReconcile,
+    Mentorship,
+    ReengagementCampaign,
+)
 
 
 def activities(
@@ -33,6 +42,7 @@ def activities(
     github: GitHubActivities,
     reconcile: ReconcileStore,
     mentorship: MentorshipStore,
+    campaigns: CampaignStore,
 ) -> list[Callable[..., Any]]:
     return [
         grants.open_grant,
@@ -52,6 +62,9 @@ def activities(
         mentorship.new_milestones,
         mentorship.rematch_mentee,
         mentorship.send_mentorship_notice,
+        campaigns.plan_campaign,
+        campaigns.send_campaign_wave,
+        campaigns.close_campaign,
         store.start_journey,
         store.record_step,
         store.record_vouch,

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import PUBLIC, SessionDep, SettingsDep, allow
 from api.pages import render
 from api.services import at_risk, dashboard
+from api.services.campaigns import campaign_results
 from api.settings import Settings
 from domain.churn import MODEL_CARD
 from domain.errors import NotFound
@@ -77,6 +78,7 @@ async def _organizer_context(session: SessionDep, settings: Settings) -> dict[st
         "reach_out": listed,
         "reach_out_missing": why_not,
         "model_card": MODEL_CARD,
+        "campaigns": await campaign_results(session),
     }
 
 

@@ -107,6 +107,10 @@ EXPECTED_ACCESS: dict[tuple[str, str], tuple[object, bool]] = {
     ("GET", "/shared/{token}/{table}.csv"): ("public", False),
     ("GET", "/static/plotly.min.js"): ("public", False),
     ("GET", "/static/dashboards.js"): ("public", False),
+    ("POST", "/api/campaigns"): (ORGANIZERS, False),
+    ("GET", "/api/campaigns"): (ORGANIZERS, False),
+    ("GET", "/back"): ("public", False),
+    ("POST", "/back"): ("public", False),
 }
 # Public, but each call must carry the sender's signature: an unsigned call is refused whoever makes it.
 SIGNED_BY_SENDER = {"/webhooks/github"}

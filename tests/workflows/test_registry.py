@@ -9,8 +9,9 @@ from typing import get_type_hints
 
 from temporalio.activity import _Definition
 
-from activities import access_contracts, contracts, mentorship_contracts
+from activities import access_contracts, campaign_contracts, contracts, mentorship_contracts
 from activities.accountability import AccountabilityStore
+from activities.campaign import CampaignStore
 from activities.github import GitHubActivities
 from activities.grants import GrantStore
 from activities.mail import Mailer
@@ -34,11 +35,12 @@ def test_every_activity_stub_has_one_implementation_taking_and_returning_the_sam
         GitHubActivities.__new__(GitHubActivities),
         ReconcileStore.__new__(ReconcileStore),
         MentorshipStore.__new__(MentorshipStore),
+        CampaignStore.__new__(CampaignStore),
     )
     by_name = {_Definition.must_from_callable(fn).name: fn for fn in implementations}
     stubs = {
         _Definition.must_from_callable(fn).name: fn
-        for module in (contracts, access_contracts, mentorship_contracts)
+        for module in (contracts, access_contracts, mentorship_contracts, campaign_contracts)
         for _, fn in inspect.getmembers(module, inspect.isfunction)
         if _Definition.from_callable(fn) is not None
     }
