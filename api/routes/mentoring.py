@@ -105,12 +105,7 @@ async def pause_api(
     settings: SettingsDep,
 ) -> dict[str, str]:
     """Pause check-ins (one of the pair, or an organizer), with a reason."""
-    await _side_or_organizer(session, mentorship_id, me)
-    return {
-        "result": await _act(
-            session, temporal, settings, mentorship_id, Workflow.pause, Change(me.id, body.text)
-        )
-    }
+    return await _change(session, temporal, settings, mentorship_id, me, Workflow.pause, body.text)
 
 
 @router.post("/api/mentorships/{mentorship_id}/resume")
@@ -123,12 +118,20 @@ async def resume_api(
     settings: SettingsDep,
 ) -> dict[str, str]:
     """Resume a paused mentorship."""
+    return await _change(session, temporal, settings, mentorship_id, me, Workflow.resume, body.text)
+
+
+async def _change(
+    session: SessionDep,
+    temporal: TemporalDep,
+    settings: SettingsDep,
+    mentorship_id: int,
+    me: Member,
+    update: Any,
+    reason: str,
+) -> dict[str, str]:
     await _side_or_organizer(session, mentorship_id, me)
-    return {
-        "result": await _act(
-            session, temporal, settings, mentorship_id, Workflow.resume, Change(me.id, body.text)
-        )
-    }
+    return {"result": await _act(session, temporal, settings, mentorship_id, update, Change(me.id, reason))}
 
 
 @router.post("/api/mentorships/{mentorship_id}/end")

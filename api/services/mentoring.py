@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -182,23 +182,28 @@ async def get(session: AsyncSession, mentorship_id: int) -> Mentorship:
 
 
 async def save_profile(session: AsyncSession, member_id: int, values: dict[str, Any]) -> MentorProfile:
-    profile = await session.scalar(select(MentorProfile).where(MentorProfile.member_id == member_id))
-    profile = profile or MentorProfile(member_id=member_id)
-    for name, value in values.items():
-        setattr(profile, name, value)
-    session.add(profile)
-    await session.commit()
-    return profile
+    return await _upsert(session, MentorProfile, member_id, values)
 
 
 async def save_needs(session: AsyncSession, member_id: int, values: dict[str, Any]) -> MenteeNeeds:
-    needs = await session.scalar(select(MenteeNeeds).where(MenteeNeeds.member_id == member_id))
-    needs = needs or MenteeNeeds(member_id=member_id)
+    return await _upsert(session, MenteeNeeds, member_id, values)
+
+
+_Record = TypeVar("_Record", MentorProfile, MenteeNeeds)
+
+
+async def _upsert(
+    session: AsyncSession, model: type[_Record], member_id: int, values: dict[str, Any]
+) -> _Record:
+    """The member's one record of this kind, created or updated with `values`."""
+    record = await session.scalar(select(model).where(model.member_id == member_id)) or model(
+        member_id=member_id
+    )
     for name, value in values.items():
-        setattr(needs, name, value)
-    session.add(needs)
+        setattr(record, name, value)
+    session.add(record)
     await session.commit()
-    return needs
+    return record
 
 
 async def _load(session: AsyncSession) -> dict[int, int]:
