@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
@@ -188,13 +190,13 @@ def _pairing(session: Session, mentorship_id: int) -> Mentorship:
     return pairing
 
 
-def _log(session: Session, key: str, kind: str, pairing: Mentorship, at: object, **payload: object) -> None:
+def _log(session: Session, key: str, kind: str, pairing: Mentorship, at: datetime, **payload: object) -> None:
     ledger.append(
         session,
         key=key,
         kind=kind,
         subject_id=pairing.mentee_id,
-        at=at,  # type: ignore[arg-type]
+        at=at,
         payload={"mentorship_id": pairing.id, "mentor_id": pairing.mentor_id, **payload},
     )
 

@@ -6,6 +6,7 @@ import asyncio
 import re
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -112,3 +113,14 @@ def csrf(page: httpx.Response) -> str:
     match = re.search(r'name="csrftoken" value="([^"]+)"', page.text)
     assert match, "the page has no CSRF field"
     return match.group(1)
+
+
+SHARED_DATA = (Path(__file__).resolve().parents[2] / "shared" / "data", Path("/work/shared/data"))
+
+
+def shared_data(name: str) -> Path:
+    """A file of ../shared/data (real third-party data); the tests that use it cannot run without it."""
+    for folder in SHARED_DATA:
+        if (folder / name).exists():
+            return folder / name
+    raise AssertionError(f"{name} is missing: put the shared data folder beside the project (../shared/data)")

@@ -47,9 +47,7 @@ async def view(temporal: Client, settings: Settings, member_id: int) -> JourneyV
 async def complete_step(
     temporal: Client, settings: Settings, member_id: int, completion: StepCompletion
 ) -> JourneyView:
-    view: JourneyView = await _update(
-        handle(temporal, settings, member_id), MemberJourney.complete_step, completion, member_id
-    )
+    view: JourneyView = await _update(temporal, settings, member_id, MemberJourney.complete_step, completion)
     return view
 
 
@@ -73,9 +71,7 @@ async def vouch(temporal: Client, settings: Settings, member_id: int, request: V
 
 
 async def ask_for_vouches(temporal: Client, settings: Settings, member_id: int, ask: VouchAsk) -> int:
-    asked: int = await _update(
-        handle(temporal, settings, member_id), MemberJourney.ask_for_vouches, ask, member_id
-    )
+    asked: int = await _update(temporal, settings, member_id, MemberJourney.ask_for_vouches, ask)
     return asked
 
 
@@ -83,7 +79,7 @@ async def suspend(
     temporal: Client, settings: Settings, member_id: int, suspension: Suspension
 ) -> SuspensionOutcome:
     outcome: SuspensionOutcome = await _update(
-        handle(temporal, settings, member_id), MemberJourney.suspend, suspension, member_id
+        temporal, settings, member_id, MemberJourney.suspend, suspension
     )
     return outcome
 
@@ -91,9 +87,7 @@ async def suspend(
 async def reinstate(
     temporal: Client, settings: Settings, member_id: int, reinstatement: Reinstatement
 ) -> JourneyView:
-    view: JourneyView = await _update(
-        handle(temporal, settings, member_id), MemberJourney.reinstate, reinstatement, member_id
-    )
+    view: JourneyView = await _update(temporal, settings, member_id, MemberJourney.reinstate, reinstatement)
     return view
 
 
@@ -101,17 +95,15 @@ async def revoke_vouch(
     temporal: Client, settings: Settings, member_id: int, revocation: Revocation
 ) -> VouchOutcome:
     outcome: VouchOutcome = await _update(
-        handle(temporal, settings, member_id), MemberJourney.revoke_vouch, revocation, member_id
+        temporal, settings, member_id, MemberJourney.revoke_vouch, revocation
     )
     return outcome
 
 
-async def _update(
-    journey: WorkflowHandle[MemberJourney, None], update: Any, arg: object, member_id: int
-) -> Any:
-    """Send an update; a refusal becomes Rejected with the workflow's reason."""
+async def _update(temporal: Client, settings: Settings, member_id: int, update: Any, arg: object) -> Any:
+    """Send an update to the member's journey; a refusal becomes Rejected with the workflow's reason."""
     try:
-        return await journey.execute_update(update, arg)
+        return await handle(temporal, settings, member_id).execute_update(update, arg)
     except WorkflowUpdateFailedError as exc:
         raise rejected(exc) from exc
     except RPCError as exc:

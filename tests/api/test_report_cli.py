@@ -15,15 +15,13 @@ from api.cli import app
 from api.git_import import Commit, record_commits
 from api.settings import Settings
 from domain.retention import Contribution, report
-from tests.domain.test_retention import BOT, DATA
-from tests.factories import Db
+from tests.domain.test_retention import BOT, SPOKE
+from tests.factories import Db, shared_data
 
 
 @pytest.fixture
 def spoke(db: Db) -> list[Commit]:
-    if DATA is None:
-        pytest.skip("the shared data folder (../shared/data) is not on this machine")
-    with gzip.open(DATA, "rt") as handle:
+    with gzip.open(shared_data(SPOKE), "rt") as handle:
         commits = [
             Commit(
                 row["commit_sha"],

@@ -16,8 +16,8 @@ from api.services import identities
 from domain.github_events import sign
 from models import Event, Member, UnclaimedIdentity
 from tests.api.conftest import Site
+from tests.domain.test_github_drift import MEMBER_ADDED
 from tests.domain.test_github_events import (
-    MEMBER_ADDED,
     PR_URL,
     issue_delivery,
     pull_request_delivery,

@@ -6,30 +6,21 @@ from __future__ import annotations
 import csv
 import gzip
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from domain.retention import Contribution, report
+from tests.factories import shared_data
 
-DATA = next(
-    (
-        folder / "commits-MoveOnOrg-Spoke.csv.gz"
-        for folder in (Path(__file__).parents[3] / "shared" / "data", Path("/work/shared/data"))
-        if (folder / "commits-MoveOnOrg-Spoke.csv.gz").exists()
-    ),
-    None,
-)
+SPOKE = "commits-MoveOnOrg-Spoke.csv.gz"
 BOT = "bd5a8d6c673b738d52b0ac42a110045f3f964b3ebfc1d60ea805af743b1dc0e6"  # dependabot[bot], per SOURCES.md
 AS_OF = datetime(2022, 6, 30, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
 def commits() -> pd.DataFrame:
-    if DATA is None:
-        pytest.skip("the shared data folder (../shared/data) is not on this machine")
-    with gzip.open(DATA, "rt") as handle:
+    with gzip.open(shared_data(SPOKE), "rt") as handle:
         frame = pd.DataFrame(list(csv.DictReader(handle)))
     frame = frame[frame.author_email_hash != BOT]
     frame["at"] = pd.to_datetime(frame.authored_at, utc=True)
