@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test install system-deps postgres check lint format bench-journey bench-trust bench-matching bench-access histories clean
+.PHONY: run test install system-deps postgres check lint format bench-journey bench-trust bench-matching bench-access bench-dashboard histories clean
 
 run: install
 	$(BIN)/perennial dev $(if $(DEMO),--demo,)
@@ -60,3 +60,6 @@ histories: install
 
 clean:
 	rm -rf var/ .pytest_cache .mypy_cache .ruff_cache
+
+bench-dashboard: install postgres
+	MEMBERS=$(or $(MEMBERS),100000) EVENTS=$(or $(EVENTS),5000000) DATABASES=$(or $(DATABASES),sqlite$(,)postgres) $(BIN)/python -m bench.dashboard

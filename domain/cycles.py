@@ -14,12 +14,13 @@ import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 from scipy.stats import binomtest
 
-from domain.retention import Contribution
+from domain.retention import Contribution, Span
 
 
 @dataclass(frozen=True)
@@ -30,19 +31,34 @@ class Rung:
     median_days: float | None  # from the rung before, among people who reached both
 
 
+@dataclass(frozen=True)
+class Step:
+    """What one rung of the funnel needs, however it was counted (ledger or rollup)."""
+
+    people: int  # reached this rung
+    before: int  # reached the rung before
+    both: int  # reached both
+    days: Sequence[float]  # from the rung before to this one, for each of `both`
+
+
 def funnel(reached: Mapping[str, Mapping[str, datetime]], rungs: Sequence[str]) -> list[Rung]:
     """`reached[person][rung]` is when the person first reached the rung."""
-    result = []
+    steps = []
     for n, rung in enumerate(rungs):
         here = {p for p, times in reached.items() if rung in times}
-        if n == 0:
-            result.append(Rung(rung, len(here), None, None))
-            continue
-        before = {p for p, times in reached.items() if rungs[n - 1] in times}
+        before = {p for p, times in reached.items() if n and rungs[n - 1] in times}
         both = here & before
         days = [(reached[p][rung] - reached[p][rungs[n - 1]]).total_seconds() / 86_400 for p in both]
-        conversion = round(len(both) / len(before), 4) if before else None
-        result.append(Rung(rung, len(here), conversion, round(statistics.median(days), 1) if days else None))
+        steps.append(Step(len(here), len(before), len(both), days))
+    return funnel_from(rungs, steps)
+
+
+def funnel_from(rungs: Sequence[str], steps: Sequence[Step]) -> list[Rung]:
+    result = [Rung(rungs[0], steps[0].people, None, None)] if rungs else []
+    for rung, step in zip(rungs[1:], steps[1:], strict=True):
+        conversion = round(step.both / step.before, 4) if step.before else None
+        median = round(statistics.median(step.days), 1) if step.days else None
+        result.append(Rung(rung, step.people, conversion, median))
     return result
 
 
@@ -54,27 +70,39 @@ class Cycle:
     share_returned: float | None
 
 
+def elections_counting(at: datetime, elections: Sequence[date], window_days: int) -> list[date]:
+    """The election days whose window (the `window_days` up to and including the day) holds `at`."""
+    moment = at.replace(tzinfo=None)
+    found = []
+    for day in elections:
+        end = datetime.combine(day, datetime.max.time())
+        if end - timedelta(days=window_days) < moment <= end:
+            found.append(day)
+    return found
+
+
 def cycles(
     contributions: Sequence[Contribution], elections: Sequence[date], window_days: int = 183
 ) -> list[Cycle]:
     ordered = sorted(elections)
-    windows = [_active_in(contributions, day, window_days) for day in ordered]
+    present: dict[date, set[str]] = {day: set() for day in ordered}
+    for c in contributions:
+        for day in elections_counting(c.at, ordered, window_days):
+            present[day].add(c.person)
+    back = {day: len(present[day] & present[after]) for day, after in pairwise(ordered)}
+    return cycle_table(ordered, {day: len(people) for day, people in present.items()}, back)
+
+
+def cycle_table(ordered: Sequence[date], active: Mapping[date, int], back: Mapping[date, int]) -> list[Cycle]:
+    """`back[day]` counts the people active in `day`'s window and again in the next one's."""
     result = []
-    for n, day in enumerate(ordered):
-        active = windows[n]
-        if n + 1 < len(ordered):
-            back = len(active & windows[n + 1])
-            share = round(back / len(active), 4) if active else None
-            result.append(Cycle(day, len(active), back, share))
+    for day in ordered:
+        if day in back:
+            share = round(back[day] / active[day], 4) if active[day] else None
+            result.append(Cycle(day, active[day], back[day], share))
         else:
-            result.append(Cycle(day, len(active), None, None))
+            result.append(Cycle(day, active[day], None, None))
     return result
-
-
-def _active_in(contributions: Sequence[Contribution], election: date, window_days: int) -> set[str]:
-    end = datetime.combine(election, datetime.max.time()).replace(tzinfo=None)
-    start = end - timedelta(days=window_days)
-    return {c.person for c in contributions if start < c.at.replace(tzinfo=None) <= end}
 
 
 @dataclass(frozen=True)
@@ -88,22 +116,17 @@ class Share:
 
 
 def mentorship_effect(
-    contributions: Sequence[Contribution], mentored: set[str], as_of: datetime, months: int = 6
+    spans: Sequence[Span], mentored: set[str], as_of: datetime, months: int = 6
 ) -> list[Share]:
-    first: dict[str, datetime] = {}
-    last: dict[str, datetime] = {}
-    for c in contributions:
-        first[c.person] = min(first.get(c.person, c.at), c.at)
-        last[c.person] = max(last.get(c.person, c.at), c.at)
     horizon = timedelta(days=round(30.44 * months))
-    eligible = [p for p, start in first.items() if start + horizon <= as_of]
+    eligible = [s for s in spans if s.first + horizon <= as_of]
     groups = {
-        "mentored": [p for p in eligible if p in mentored],
-        "not mentored": [p for p in eligible if p not in mentored],
+        "mentored": [s for s in eligible if s.person in mentored],
+        "not mentored": [s for s in eligible if s.person not in mentored],
     }
     shares = []
     for name, people in groups.items():
-        kept = sum(1 for p in people if last[p] >= first[p] + horizon)
+        kept = sum(1 for s in people if s.last >= s.first + horizon)
         if not people:
             shares.append(Share(name, 0, 0, None, None, None))
             continue

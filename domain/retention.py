@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -32,6 +32,16 @@ class Contribution:
     at: datetime
 
 
+IDENTITY_CLAIMED = "identity.claimed"  # the ledger event that moves an identity's work to its member
+
+
+def person_key(subject_type: str, subject_id: int, claimed: Mapping[int, int]) -> str:
+    """Who a contribution counts for: its member, or the member who claimed its identity, or the
+    unclaimed identity itself (`claimed` maps identity ids to member ids)."""
+    member = subject_id if subject_type == "member" else claimed.get(subject_id)
+    return f"member-{member}" if member is not None else f"identity-{subject_id}"
+
+
 def add_years(moment: datetime, years: int) -> datetime:
     try:
         return moment.replace(year=moment.year + years)
@@ -43,64 +53,78 @@ def month_index(moment: datetime) -> int:
     return moment.year * 12 + moment.month - 1
 
 
+@dataclass(frozen=True)
+class Span:
+    """One person's contributions in brief: all the per-person figures need (and what rollups keep)."""
+
+    person: str
+    first: datetime
+    last: datetime
+    contributions: int
+
+
+Cells = Counter[tuple[int, int]]  # (cohort month, k months after) -> people active in that month
+
+
+def summarize(contributions: Iterable[Contribution], as_of: datetime) -> tuple[list[Span], Cells]:
+    """Contributions up to `as_of` as spans and cohort cells, the inputs of `report_from`."""
+    times: dict[str, list[datetime]] = defaultdict(list)
+    for c in contributions:
+        if c.at <= as_of:
+            times[c.person].append(c.at)
+    spans = [Span(p, min(ts), max(ts), len(ts)) for p, ts in times.items()]
+    cells: Cells = Counter()
+    for span in spans:
+        cohort = month_index(span.first)
+        cells.update((cohort, m - cohort) for m in {month_index(t) for t in times[span.person]})
+    return spans, cells
+
+
 def report(contributions: Iterable[Contribution], as_of: datetime) -> dict[str, Any]:
-    seen = [c for c in contributions if c.at <= as_of]
-    by_person: dict[str, list[datetime]] = defaultdict(list)
-    for c in seen:
-        by_person[c.person].append(c.at)
-    first = {p: min(times) for p, times in by_person.items()}
-    last = {p: max(times) for p, times in by_person.items()}
-    counts = Counter(c.person for c in seen)
+    return report_from(*summarize(contributions, as_of), as_of)
+
+
+def report_from(spans: Sequence[Span], cells: Cells, as_of: datetime) -> dict[str, Any]:
+    counts = [s.contributions for s in spans]
     return {
         "as_of": as_of.date().isoformat(),
-        "people": len(by_person),
-        "cohorts": cohorts(by_person, first, as_of),
-        "ltc": {str(t): long_term_rate(first, last, as_of, t) for t in YEARS},
-        "survival": survival(first, last, as_of),
+        "people": len(spans),
+        "cohorts": cohorts(spans, cells, as_of),
+        "ltc": {str(t): long_term_rate(spans, as_of, t) for t in YEARS},
+        "survival": survival(spans, as_of),
         "absence_factor": absence_factor(counts),
         **core_regular_casual(counts),
     }
 
 
-def cohorts(
-    by_person: dict[str, list[datetime]], first: dict[str, datetime], as_of: datetime
-) -> list[dict[str, object]]:
-    members: dict[int, list[str]] = defaultdict(list)
-    for person, start in first.items():
-        members[month_index(start)].append(person)
-    active_months = {p: {month_index(t) for t in times} for p, times in by_person.items()}
+def cohorts(spans: Sequence[Span], cells: Cells, as_of: datetime) -> list[dict[str, object]]:
+    sizes = Counter(month_index(s.first) for s in spans)
     last_month = month_index(as_of)
     table = []
-    for cohort in sorted(members):
-        people = members[cohort]
+    for cohort in sorted(sizes):
+        size = sizes[cohort]
         horizon = min(MONTHS, last_month - cohort + 1)
-        retention = [
-            round(sum(1 for p in people if cohort + k in active_months[p]) / len(people), 4)
-            for k in range(horizon)
-        ]
+        retention = [round(cells[(cohort, k)] / size, 4) for k in range(horizon)]
         year, month = divmod(cohort, 12)
-        table.append({"month": f"{year:04d}-{month + 1:02d}", "size": len(people), "retention": retention})
+        table.append({"month": f"{year:04d}-{month + 1:02d}", "size": size, "retention": retention})
     return table
 
 
-def long_term_rate(
-    first: dict[str, datetime], last: dict[str, datetime], as_of: datetime, years: int
-) -> dict[str, object]:
-    eligible = [p for p, start in first.items() if add_years(start, years) <= as_of]
-    stayed = [p for p in eligible if add_years(first[p], years) <= last[p]]
-    return {"eligible": len(eligible), "rate": round(len(stayed) / len(eligible), 4) if eligible else None}
+def long_term_rate(spans: Sequence[Span], as_of: datetime, years: int) -> dict[str, object]:
+    eligible = [s for s in spans if add_years(s.first, years) <= as_of]
+    stayed = sum(1 for s in eligible if add_years(s.first, years) <= s.last)
+    return {"eligible": len(eligible), "rate": round(stayed / len(eligible), 4) if eligible else None}
 
 
-def survival(first: dict[str, datetime], last: dict[str, datetime], as_of: datetime) -> dict[str, object]:
+def survival(spans: Sequence[Span], as_of: datetime) -> dict[str, object]:
     from lifelines import KaplanMeierFitter  # imported here: it is heavy, and only this needs it
 
-    people = sorted(first)
-    if not people:
+    if not spans:
         return {str(t): {"estimate": None, "low": None, "high": None} for t in YEARS}
-    left = [as_of - last[p] >= LEFT_AFTER for p in people]
+    left = [as_of - s.last >= LEFT_AFTER for s in spans]
     days = [
-        ((last[p] if gone else as_of) - first[p]).total_seconds() / 86_400
-        for p, gone in zip(people, left, strict=True)
+        ((s.last if gone else as_of) - s.first).total_seconds() / 86_400
+        for s, gone in zip(spans, left, strict=True)
     ]
     fitter = KaplanMeierFitter().fit(days, event_observed=left)
     band = fitter.confidence_interval_survival_function_
@@ -117,12 +141,12 @@ def survival(first: dict[str, datetime], last: dict[str, datetime], as_of: datet
     return result
 
 
-def absence_factor(counts: Counter[str]) -> int:
-    return _people_until(sorted(counts.values(), reverse=True), 0.5)
+def absence_factor(counts: Iterable[int]) -> int:
+    return _people_until(sorted(counts, reverse=True), 0.5)
 
 
-def core_regular_casual(counts: Counter[str]) -> dict[str, int]:
-    ordered = sorted(counts.values(), reverse=True)
+def core_regular_casual(counts: Iterable[int]) -> dict[str, int]:
+    ordered = sorted(counts, reverse=True)
     core = _people_until(ordered, 0.80)
     regular = _people_until(ordered, 0.95) - core
     return {"core": core, "regular": regular, "casual": len(ordered) - core - regular}

@@ -1,5 +1,6 @@
 """The record: SQLAlchemy models. Importing this package registers every table on Base.metadata."""
 
+import models.rollup_upkeep  # noqa: F401  (registers the flush hook that keeps the rollups current)
 from models.access import AccessGrant, GrantStatus
 from models.base import Base
 from models.campaign import Campaign, CampaignRecipient
@@ -10,6 +11,14 @@ from models.ledger import Event
 from models.member import Member, MemberStatus, StepProgress
 from models.mentorship import CheckIn, MenteeNeeds, MentorProfile, Mentorship, NeverPair, PairingStatus
 from models.review import ReviewItem, ReviewKind, ReviewOutcome
+from models.rollups import (
+    CohortCell,
+    ContributorMonth,
+    ContributorSpan,
+    CyclePresence,
+    FunnelMilestone,
+    RollupState,
+)
 from models.share import ShareLink
 from models.trust import TrustScore
 from models.vouch import Vouch, VouchPenalty
@@ -22,9 +31,14 @@ __all__ = [
     "Chapter",
     "ChapterKind",
     "CheckIn",
+    "CohortCell",
     "Community",
+    "ContributorMonth",
+    "ContributorSpan",
+    "CyclePresence",
     "DriftRecord",
     "Event",
+    "FunnelMilestone",
     "GrantStatus",
     "Member",
     "MemberStatus",
@@ -38,6 +52,7 @@ __all__ = [
     "ReviewItem",
     "ReviewKind",
     "ReviewOutcome",
+    "RollupState",
     "ShareLink",
     "StepProgress",
     "TrustScore",

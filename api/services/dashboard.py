@@ -14,23 +14,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from api.retention_source import contributions
+from api.services import rollup_read
 from api.settings import Settings
 from domain import cycles, retention
-from domain.contributions import LEDGER_PREFIX
-from models import Event, Member
+from models import Member
+from models.rollup_build import Calendar
 
-RUNGS = ("signed up", "code of conduct", "vouched", "first contribution", "mentored")
 TABLES = ("cohorts", "funnel", "cycles", "mentorship", "ltc")
 
 
-async def funder_view(
-    session: AsyncSession, settings: Settings, as_of: datetime | None = None, *, suppress: bool = True
-) -> dict[str, Any]:
+async def funder_view(session: AsyncSession, settings: Settings, *, suppress: bool = True) -> dict[str, Any]:
     """With `suppress`, cells under the policy's minimum group size are null (funders, share links)."""
-    moment = as_of or datetime.now(UTC)
+    moment = datetime.now(UTC)
     policy = settings.policy.retention
-    work, reached, mentored = await session.run_sync(_gather)
-    summary = retention.report(work, moment)
+    calendar = Calendar(tuple(sorted(policy.elections)), policy.cycle_window_days)
+    data = await session.run_sync(rollup_read.read, calendar)
+    await session.commit()  # the first read after an upgrade or a calendar change builds the rollups
+    summary = retention.report_from(data.spans, data.cells, moment)
     k = policy.min_cell_size if suppress else 0
     return {
         "as_of": summary["as_of"],
@@ -50,7 +50,7 @@ async def funder_view(
         ],
         "funnel": [
             {**vars(r), "people": _cell(r.people, k), "conversion": r.conversion if r.people >= k else None}
-            for r in cycles.funnel(reached, RUNGS)
+            for r in data.funnel
         ],
         "cycles": [
             {
@@ -58,7 +58,7 @@ async def funder_view(
                 "active": _cell(c.active, k),
                 "share_returned": c.share_returned if c.active >= k else None,
             }
-            for c in cycles.cycles(work, policy.elections, policy.cycle_window_days)
+            for c in data.cycles
         ],
         "mentorship": [
             {
@@ -69,7 +69,7 @@ async def funder_view(
                 "people": _cell(s.people, k),
                 "retained": None,
             }
-            for s in cycles.mentorship_effect(work, mentored, moment)
+            for s in cycles.mentorship_effect(data.spans, data.mentored, moment)
         ],
     }
 
@@ -119,33 +119,3 @@ def csv_table(view: dict[str, Any], table: str) -> str:
 
 def _cell(count: int, k: int) -> int | None:
     return count if count >= k else None
-
-
-def _gather(
-    session: Session,
-) -> tuple[list[retention.Contribution], dict[str, dict[str, datetime]], set[str]]:
-    work = list(contributions(session))
-    reached: dict[str, dict[str, datetime]] = defaultdict(dict)
-    mentored: set[str] = set()
-    kinds = ("member.signed_up", "journey.step_completed", "vouch.given", "mentorship.active")
-    rows = session.execute(
-        select(Event.kind, Event.subject_id, Event.at, Event.payload)
-        .where(Event.subject_type == "member", (Event.kind.in_(kinds)) | Event.kind.startswith(LEDGER_PREFIX))
-        .order_by(Event.at)
-    )
-    for kind, subject, at, payload in rows:
-        person = f"member-{subject}"
-        rung = {
-            "member.signed_up": "signed up",
-            "vouch.given": "vouched",
-            "mentorship.active": "mentored",
-        }.get(kind)
-        if kind == "journey.step_completed" and payload.get("step") == "code_of_conduct":
-            rung = "code of conduct"
-        elif kind.startswith(LEDGER_PREFIX):
-            rung = "first contribution"
-        if rung is not None:
-            reached[person].setdefault(rung, at)
-        if rung == "mentored":
-            mentored.add(person)
-    return work, reached, mentored

@@ -14,11 +14,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from domain.errors import Conflict, NotFound
+from domain.retention import IDENTITY_CLAIMED as CLAIMED
 from models import Event, Member, UnclaimedIdentity
 from models.base import utcnow
 
 GITHUB, GIT_EMAIL = "github", "git-email"
-CLAIMED = "identity.claimed"
 
 
 def normalized(provider: str, value: str) -> str:
@@ -76,12 +76,6 @@ def member_for_identity(session: Session, identity_id: int) -> Member | None:
     if identity is None or identity.claimed_by_id is None:
         return None
     return session.get(Member, identity.claimed_by_id)
-
-
-def claimants(session: Session) -> dict[int, int]:
-    """Identity id to the id of the member who claimed it, for readers resolving many events at once."""
-    rows = session.execute(select(UnclaimedIdentity.id, UnclaimedIdentity.claimed_by_id))
-    return {identity_id: member_id for identity_id, member_id in rows if member_id is not None}
 
 
 def claim(session: Session, member: Member, provider: str, value: str) -> UnclaimedIdentity:

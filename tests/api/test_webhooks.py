@@ -15,6 +15,7 @@ from api.routes import webhooks
 from api.services import identities
 from domain.github_events import sign
 from models import Event, Member, UnclaimedIdentity
+from models.rollup_build import claimants
 from tests.api.conftest import Site
 from tests.domain.test_github_drift import MEMBER_ADDED
 from tests.domain.test_github_events import (
@@ -147,7 +148,7 @@ async def test_work_from_an_unknown_login_waits_on_an_identity_until_a_member_cl
         identities.claim(s, s.get(Member, newcomer.id), "github", "HUBOT-FAN")  # type: ignore[arg-type]
     with site.db.sessions() as s:
         assert identities.member_for_identity(s, identity.id).id == newcomer.id  # type: ignore[union-attr]
-        assert identities.claimants(s) == {identity.id: newcomer.id}
+        assert claimants(s.connection()) == {identity.id: newcomer.id}
     [claimed] = ledger(site, "identity.claimed")
     assert (claimed.subject_type, claimed.subject_id, claimed.actor_id) == (
         "identity",

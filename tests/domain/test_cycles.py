@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from domain.cycles import Rung, cycles, funnel, mentorship_effect
-from domain.retention import Contribution
+from domain.retention import Contribution, summarize
 
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -48,7 +48,9 @@ def test_each_cycle_counts_its_active_people_and_who_came_back_next_cycle() -> N
 def test_mentored_and_not_mentored_retention_side_by_side_with_intervals() -> None:
     work = [Contribution(p, days(0)) for p in "abcdef"] + [Contribution(p, days(200)) for p in "abd"]
 
-    mentored, others = mentorship_effect(work, mentored={"a", "b", "c"}, as_of=days(400))
+    spans, _ = summarize(work, days(400))
+
+    mentored, others = mentorship_effect(spans, mentored={"a", "b", "c"}, as_of=days(400))
 
     assert (mentored.people, mentored.retained, mentored.share) == (3, 2, pytest.approx(0.6667, abs=1e-4))
     assert (others.people, others.retained) == (3, 1)
