@@ -3,9 +3,9 @@
 
 For each database: a fresh, migrated database; the ledger loaded in bulk (heavy-tailed, synthetic, the
 same for a seed); the rollups built once from it (what an upgrade costs); the dashboard's data read
-(after a first read, the median and worst of 5, through `dashboard.funder_view`, the code the routes call); then contributions
-and milestones appended one transaction at a time through the ORM (the flush hook keeps the rollups),
-read again, and the kept rollups compared with a fresh rebuild."""
+through `dashboard.funder_view`, the code the routes call (after a first read, the median and worst of
+5); then contributions and milestones appended one transaction at a time through the ORM (the flush
+hook keeps the rollups), read again, and the kept rollups compared with a fresh rebuild."""
 
 from __future__ import annotations
 
