@@ -31,11 +31,7 @@ class CampaignStore:
             )
             if planned is not None:
                 return int(planned)  # a retry: the waves were frozen the first time
-            members = [
-                m
-                for m in session.scalars(_segment_query(campaign.segment))
-                if _has_skill(m, campaign.segment)
-            ]
+            members = audience(session, campaign.segment)
             for n, member in enumerate(members):
                 session.add(
                     CampaignRecipient(
@@ -93,6 +89,11 @@ def _campaign(session: Session, campaign_id: int) -> Campaign:
     if campaign is None:
         raise ApplicationError(f"campaign {campaign_id} does not exist", type="NotFound", non_retryable=True)
     return campaign
+
+
+def audience(session: Session, segment: dict[str, object]) -> list[Member]:
+    """The members a campaign to this segment would be planned for (mailed only if they agreed to it)."""
+    return [m for m in session.scalars(_segment_query(segment)) if _has_skill(m, segment)]
 
 
 def _segment_query(segment: dict[str, object]) -> Select[Member]:

@@ -4,22 +4,27 @@ back only through the access policy's checks: they ask again and maintainers re-
 
 from __future__ import annotations
 
+from string import Template
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, status
-from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
+from activities.campaign import audience
 from activities.campaign_contracts import CampaignInput
 from api.deps import PUBLIC, SessionDep, SettingsDep, TemporalDep, allow
+from api.forms import field_errors
 from api.pages import render
 from api.services import journeys
 from api.services.campaigns import campaign_results
 from domain import sign_in
 from domain.errors import Rejected
 from domain.roles import ORGANIZERS
-from models import Campaign, CampaignRecipient, Event, Member
+from models import Campaign, CampaignRecipient, Chapter, Event, Member
 from models.base import utcnow
 from workflows.reengagement import ReengagementCampaign
 
@@ -75,6 +80,86 @@ async def launch_api(
 async def results_api(_: Organizer, session: SessionDep) -> list[dict[str, Any]]:
     """Each campaign: reached, returned, and both by chapter."""
     return await campaign_results(session)
+
+
+DEFAULT_BODY = """Hi $name,
+
+It has been a while, and we miss you. The next cycle is coming, and there is work that fits what you
+did before: small tasks, a mentor if you want one, and the same people you worked with.
+"""
+
+
+class CampaignForm(BaseModel):
+    """The page's form, flat: checkboxes and selects send strings or nothing."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    name: str = ""
+    subject: str = ""
+    body: str = ""
+    dormant: bool = False
+    chapter_id: str = ""
+    skill: str = ""
+    wave_size: str = "50"
+    wave_minutes: str = "60"
+    action: str = "preview"
+
+    def campaign(self) -> CampaignIn:
+        segment = Segment(
+            dormant=self.dormant,
+            chapter_id=int(self.chapter_id) if self.chapter_id else None,
+            skill=self.skill or None,
+        )
+        return CampaignIn.model_validate(
+            {
+                **self.model_dump(include={"name", "subject", "body", "wave_size", "wave_minutes"}),
+                "segment": segment,
+            }
+        )
+
+
+@router.get("/campaigns/new", response_class=HTMLResponse)
+async def new_page(request: Request, _: Organizer, session: SessionDep) -> HTMLResponse:
+    form = CampaignForm(dormant=True, body=DEFAULT_BODY, subject="We'd love to have you back")
+    return await _form_page(request, session, form, {}, None)
+
+
+@router.post("/campaigns", response_class=HTMLResponse)
+async def launch_form(
+    request: Request, me: Organizer, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
+) -> Response:
+    """Preview shows who the segment holds today and the message as the first of them would read it;
+    launch freezes the segment and starts sending."""
+    form = CampaignForm.model_validate(
+        {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    )
+    try:
+        campaign = form.campaign()
+    except ValidationError as exc:
+        return await _form_page(request, session, form, field_errors(exc), None, 422)
+    if form.action != "launch":
+        return await _form_page(request, session, form, {}, await session.run_sync(_preview, campaign))
+    await launch_api(campaign, me, session, temporal, settings)
+    return RedirectResponse("/dashboards/organizer#campaigns", status_code=status.HTTP_303_SEE_OTHER)
+
+
+def _preview(session: Session, campaign: CampaignIn) -> dict[str, Any]:
+    members = audience(session, campaign.segment.model_dump())
+    mailed = [m for m in members if m.consented_to("reminders")]
+    sample = Template(campaign.body).safe_substitute(name=mailed[0].display_name) if mailed else None
+    return {"in_segment": len(members), "mailed": len(mailed), "sample": sample}
+
+
+async def _form_page(
+    request: Request,
+    session: AsyncSession,
+    form: CampaignForm,
+    errors: dict[str, str],
+    preview: dict[str, Any] | None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    chapters = (await session.scalars(select(Chapter).order_by(Chapter.name))).all()
+    context = {"form": form, "errors": errors, "preview": preview, "chapters": chapters}
+    return render(request, "campaigns/new.html", context, status_code)
 
 
 @router.get("/back", response_class=HTMLResponse)

@@ -109,6 +109,8 @@ EXPECTED_ACCESS: dict[tuple[str, str], tuple[object, bool]] = {
     ("GET", "/static/dashboards.js"): ("public", False),
     ("POST", "/api/campaigns"): (ORGANIZERS, False),
     ("GET", "/api/campaigns"): (ORGANIZERS, False),
+    ("GET", "/campaigns/new"): (ORGANIZERS, False),
+    ("POST", "/campaigns"): (ORGANIZERS, False),
     ("GET", "/back"): ("public", False),
     ("POST", "/back"): ("public", False),
 }
