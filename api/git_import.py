@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.services import identities
 from domain.contributions import ContributionKind
 from domain.errors import InvalidField
+from domain.github_events import BOT_SUFFIXES, is_bot
 from models import Event, Member
 
 FIELD, FORMAT = "\x1f", "%H%x1f%an%x1f%ae%x1f%aI"
@@ -33,9 +34,10 @@ class Commit:
     author_email: str
     authored_at: datetime
 
-    @property
-    def by_bot(self) -> bool:
-        return "[bot]" in self.author_name.lower() or "[bot]" in self.author_email.lower()
+    def by_bot(self, suffixes: tuple[str, ...] = BOT_SUFFIXES) -> bool:
+        """The author's name, or the name part of their email, ends with one of the suffixes."""
+        local_part = self.author_email.rsplit("@", 1)[0]
+        return is_bot(self.author_name, suffixes=suffixes) or is_bot(local_part, suffixes=suffixes)
 
 
 @dataclass(frozen=True)
@@ -48,11 +50,16 @@ class ImportCounts:
     bots: int  # skipped: written by a bot
 
 
-def import_git_log(sessions: sessionmaker[Session], path: Path, project: str | None = None) -> ImportCounts:
+def import_git_log(
+    sessions: sessionmaker[Session],
+    path: Path,
+    project: str | None = None,
+    bot_suffixes: tuple[str, ...] = BOT_SUFFIXES,
+) -> ImportCounts:
     """Read the clone's history and append the commits not in the ledger yet, in one transaction."""
     commits = parse_log(read_log(path))
     with sessions.begin() as session:
-        return record_commits(session, commits, project)
+        return record_commits(session, commits, project, bot_suffixes)
 
 
 def read_log(path: Path) -> str:
@@ -98,7 +105,12 @@ def parse_log(output: str) -> list[Commit]:
     return commits
 
 
-def record_commits(session: Session, commits: Iterable[Commit], project: str | None = None) -> ImportCounts:
+def record_commits(
+    session: Session,
+    commits: Iterable[Commit],
+    project: str | None = None,
+    bot_suffixes: tuple[str, ...] = BOT_SUFFIXES,
+) -> ImportCounts:
     imported = set(
         session.scalars(select(Event.idempotency_key).where(Event.idempotency_key.startswith(KEY_PREFIX)))
     )
@@ -111,7 +123,7 @@ def record_commits(session: Session, commits: Iterable[Commit], project: str | N
     for commit in commits:
         read += 1
         key = KEY_PREFIX + commit.sha
-        if commit.by_bot:
+        if commit.by_bot(bot_suffixes):
             bots += 1
             continue
         if key in imported:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.services import github_events
 from domain.contributions import ContributionKind
-from domain.github_events import ContributionSeen, is_bot
+from domain.github_events import BOT_SUFFIXES, ContributionSeen, is_bot
 from models import Event
 
 BACKFILL = "backfill"  # stands where a webhook delivery id would
@@ -25,7 +25,9 @@ class GitHubImportCounts:
     bots: int = 0
 
 
-def import_github(sessions: sessionmaker[Session], client: Github, org: str) -> GitHubImportCounts:
+def import_github(
+    sessions: sessionmaker[Session], client: Github, org: str, bots: tuple[str, ...] = BOT_SUFFIXES
+) -> GitHubImportCounts:
     counts = GitHubImportCounts()
     for repo in client.get_organization(org).get_repos():
         counts.repositories += 1
@@ -39,7 +41,7 @@ def import_github(sessions: sessionmaker[Session], client: Github, org: str) -> 
                 ContributionSeen(
                     ContributionKind.PR_MERGED, author, pull.html_url, str(pull.id), pull.merged_at
                 ),
-                bot=is_bot(author, pull.user.type),
+                bot=is_bot(author, pull.user.type, bots),
             )
             for review in pull.get_reviews():
                 reviewer = review.user.login
@@ -51,7 +53,7 @@ def import_github(sessions: sessionmaker[Session], client: Github, org: str) -> 
                     review.submitted_at,
                     author,
                 )
-                _record(sessions, counts, seen, bot=is_bot(reviewer, review.user.type))
+                _record(sessions, counts, seen, bot=is_bot(reviewer, review.user.type, bots))
     return counts
 
 

@@ -22,9 +22,12 @@ def import_git(
     from domain.errors import InvalidField
     from models.base import make_engine, session_factory
 
-    engine = make_engine(Settings().database_url)
+    settings = Settings()
+    engine = make_engine(settings.database_url)
     try:
-        counts = import_git_log(session_factory(engine), path, project)
+        counts = import_git_log(
+            session_factory(engine), path, project, settings.policy.retention.bot_suffixes
+        )
     except InvalidField as exc:
         raise typer.BadParameter(str(exc), param_hint="PATH") from exc
     finally:
@@ -53,7 +56,7 @@ def import_github(org: Annotated[str, typer.Option(help="The GitHub organization
     )
     engine = make_engine(settings.database_url)
     try:
-        counts = run_import(session_factory(engine), client, org)
+        counts = run_import(session_factory(engine), client, org, settings.policy.retention.bot_suffixes)
     finally:
         engine.dispose()
         client.close()

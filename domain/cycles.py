@@ -70,24 +70,29 @@ class Cycle:
     share_returned: float | None
 
 
-def elections_counting(at: datetime, elections: Sequence[date], window_days: int) -> list[date]:
-    """The election days whose window (the `window_days` up to and including the day) holds `at`."""
+Window = tuple[date, datetime, datetime]  # election day, and the (start, end] of its window, naive UTC
+
+
+def cycle_windows(elections: Sequence[date], window_days: int) -> list[Window]:
+    """Each election's window: the `window_days` up to and including election day."""
+    ends = [(day, datetime.combine(day, datetime.max.time())) for day in sorted(elections)]
+    return [(day, end - timedelta(days=window_days), end) for day, end in ends]
+
+
+def elections_counting(at: datetime, windows: Sequence[Window]) -> list[date]:
+    """The elections whose window holds `at`."""
     moment = at.replace(tzinfo=None)
-    found = []
-    for day in elections:
-        end = datetime.combine(day, datetime.max.time())
-        if end - timedelta(days=window_days) < moment <= end:
-            found.append(day)
-    return found
+    return [day for day, start, end in windows if start < moment <= end]
 
 
 def cycles(
     contributions: Sequence[Contribution], elections: Sequence[date], window_days: int = 183
 ) -> list[Cycle]:
     ordered = sorted(elections)
+    windows = cycle_windows(ordered, window_days)
     present: dict[date, set[str]] = {day: set() for day in ordered}
     for c in contributions:
-        for day in elections_counting(c.at, ordered, window_days):
+        for day in elections_counting(c.at, windows):
             present[day].add(c.person)
     back = {day: len(present[day] & present[after]) for day, after in pairwise(ordered)}
     return cycle_table(ordered, {day: len(people) for day, people in present.items()}, back)

@@ -78,22 +78,25 @@ def sign(secret: str, body: bytes) -> str:
     return SIGNATURE_PREFIX + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def is_bot(login: str, account_type: str | None = None) -> bool:
-    return login.lower().endswith("[bot]") or account_type == "Bot"
+BOT_SUFFIXES = ("[bot]",)  # the policy's `[retention] bot_suffixes` replaces this default
 
 
-def read(event: str, payload: Mapping[str, Any]) -> Reading:
+def is_bot(login: str, account_type: str | None = None, suffixes: tuple[str, ...] = BOT_SUFFIXES) -> bool:
+    return any(login.lower().endswith(s.lower()) for s in suffixes) or account_type == "Bot"
+
+
+def read(event: str, payload: Mapping[str, Any], bots: tuple[str, ...] = BOT_SUFFIXES) -> Reading:
     """What one delivery of `event` (the `X-GitHub-Event` header) means for Perennial."""
     action = _text(payload, "action") or ""
     match event:
         case "ping":
             return Ping()
         case "pull_request":
-            return _pull_request(action, payload)
+            return _pull_request(action, payload, bots)
         case "pull_request_review":
-            return _review(action, payload)
+            return _review(action, payload, bots)
         case "issues":
-            return _issue(action, payload)
+            return _issue(action, payload, bots)
         case "member":
             return _drift(event, action, _text(payload, "repository", "full_name"), payload, "member")
         case "membership":
@@ -109,16 +112,16 @@ def read(event: str, payload: Mapping[str, Any]) -> Reading:
     return Ignored(f"'{event}' deliveries{f' ({action})' if action else ''} are not recorded")
 
 
-def _pull_request(action: str, payload: Mapping[str, Any]) -> Reading:
+def _pull_request(action: str, payload: Mapping[str, Any], bots: tuple[str, ...]) -> Reading:
     pull = _object(payload, "pull_request")
     if action != "closed" or pull.get("merged") is not True:
         return Ignored(f"a pull request {action or 'change'} is not a merge; only merges count")
     return _contribution(
-        ContributionKind.PR_MERGED, _object(pull, "user"), pull, _text(pull, "merged_at"), pull
+        ContributionKind.PR_MERGED, _object(pull, "user"), pull, _text(pull, "merged_at"), pull, bots
     )
 
 
-def _review(action: str, payload: Mapping[str, Any]) -> Reading:
+def _review(action: str, payload: Mapping[str, Any], bots: tuple[str, ...]) -> Reading:
     review, pull = _object(payload, "review"), _object(payload, "pull_request")
     if action != "submitted":
         return Ignored(f"a review {action or 'change'} is not a submitted review")
@@ -126,7 +129,7 @@ def _review(action: str, payload: Mapping[str, Any]) -> Reading:
     author_login = _text(author, "login")
     reviewing_oneself = author_login == _text(review, "user", "login")
     counterpart = (
-        None if reviewing_oneself or is_bot(author_login or "", _text(author, "type")) else author_login
+        None if reviewing_oneself or is_bot(author_login or "", _text(author, "type"), bots) else author_login
     )
     return _contribution(
         ContributionKind.REVIEW,
@@ -134,16 +137,17 @@ def _review(action: str, payload: Mapping[str, Any]) -> Reading:
         review,
         _text(review, "submitted_at"),
         pull,
+        bots,
         counterpart,
     )
 
 
-def _issue(action: str, payload: Mapping[str, Any]) -> Reading:
+def _issue(action: str, payload: Mapping[str, Any], bots: tuple[str, ...]) -> Reading:
     issue = _object(payload, "issue")
     if action != "opened":
         return Ignored(f"an issue {action or 'change'} is not an opened issue")
     return _contribution(
-        ContributionKind.ISSUE, _object(issue, "user"), issue, _text(issue, "created_at"), issue
+        ContributionKind.ISSUE, _object(issue, "user"), issue, _text(issue, "created_at"), issue, bots
     )
 
 
@@ -153,12 +157,13 @@ def _contribution(
     counted: Mapping[str, Any],
     at: str | None,
     linked: Mapping[str, Any],
+    bots: tuple[str, ...],
     counterpart_login: str | None = None,
 ) -> Reading:
     login, github_id, ref = _text(user, "login"), _text(counted, "id"), _text(linked, "html_url")
     if not login or not github_id or not ref:
         return Ignored(f"a {kind.value} delivery without the author's login, its id or its html_url")
-    if is_bot(login, _text(user, "type")):
+    if is_bot(login, _text(user, "type"), bots):
         return Ignored(f"{login} is a bot; bots' work is not a member's contribution")
     return ContributionSeen(kind, login, ref, github_id, _timestamp(at), counterpart_login)
 

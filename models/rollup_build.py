@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, case, delete, insert, or_, select, text
+from sqlalchemy import Connection, case, delete, func, insert, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from domain.contributions import LEDGER_PREFIX
-from domain.cycles import elections_counting
+from domain.cycles import Window, cycle_windows, elections_counting
 from domain.milestones import KINDS, rungs_reached
 from domain.retention import Contribution, month_index, person_key
 from models.identity import UnclaimedIdentity
@@ -40,6 +40,10 @@ class Calendar:
 
     elections: tuple[date, ...]
     window_days: int
+
+    @property
+    def windows(self) -> list[Window]:
+        return cycle_windows(self.elections, self.window_days)
 
     def as_json(self) -> dict[str, Any]:
         return {"elections": [d.isoformat() for d in self.elections], "window_days": self.window_days}
@@ -82,9 +86,11 @@ def ledger_contributions(
     """Every contribution in the ledger, counted for its person; with `members`, only those of these
     members (with their claimed identities) and of these `identities`."""
     claimed = claimants(conn)
-    query = select(Event.subject_type, Event.subject_id, Event.at, Event.payload).where(
+    query = select(Event.subject_type, Event.subject_id, Event.at).where(
         Event.kind.startswith(LEDGER_PREFIX), Event.subject_type.in_(("member", "identity"))
     )
+    if project is not None:
+        query = query.where(Event.payload["project"].as_string() == project)
     if members is not None:
         theirs = {i for i, m in claimed.items() if m in members} | set(identities)
         query = query.where(
@@ -93,9 +99,8 @@ def ledger_contributions(
                 (Event.subject_type == "identity") & Event.subject_id.in_(theirs),
             )
         )
-    for subject_type, subject_id, at, payload in conn.execute(query.execution_options(yield_per=BATCH)):
-        if project is None or payload.get("project") == project:
-            yield Contribution(person_key(subject_type, subject_id, claimed), at)
+    for subject_type, subject_id, at in conn.execute(query.execution_options(yield_per=BATCH)):
+        yield Contribution(person_key(subject_type, subject_id, claimed), at)
 
 
 def add_people(conn: Connection, calendar: Calendar, contributions: Iterable[Contribution]) -> None:
@@ -107,6 +112,7 @@ def add_people(conn: Connection, calendar: Calendar, contributions: Iterable[Con
     months: list[dict[str, Any]] = []
     presence: list[dict[str, Any]] = []
     cells: Counter[tuple[int, int]] = Counter()
+    windows = calendar.windows
     for person, seen in times.items():
         first = min(seen)
         cohort = month_index(first)
@@ -122,9 +128,7 @@ def add_people(conn: Connection, calendar: Calendar, contributions: Iterable[Con
         active = {month_index(t) for t in seen}
         months.extend({"person": person, "month": m} for m in active)
         cells.update((cohort, m - cohort) for m in active)
-        elections = {
-            day for t in seen for day in elections_counting(t, calendar.elections, calendar.window_days)
-        }
+        elections = {day for t in seen for day in elections_counting(t, windows)}
         presence.extend({"election": day, "person": person} for day in elections)
     _insert_batches(conn, ContributorSpan, spans)
     _insert_batches(conn, ContributorMonth, months)
@@ -163,9 +167,12 @@ def rebuild(conn: Connection, calendar: Calendar) -> None:
     for model in ROLLUPS:
         conn.execute(delete(model))
     add_people(conn, calendar, ledger_contributions(conn))
-    first: dict[tuple[int, str], datetime] = {}
+    first_work = select(Event.subject_id, func.min(Event.at)).where(
+        Event.subject_type == "member", Event.kind.startswith(LEDGER_PREFIX)
+    )
+    first = {(m, "first contribution"): at for m, at in conn.execute(first_work.group_by(Event.subject_id))}
     query = select(Event.subject_id, Event.kind, Event.at, Event.payload).where(
-        Event.subject_type == "member", Event.kind.in_(KINDS) | Event.kind.startswith(LEDGER_PREFIX)
+        Event.subject_type == "member", Event.kind.in_(KINDS)
     )
     for member_id, kind, at, payload in conn.execute(query.execution_options(yield_per=BATCH)):
         for rung in rungs_reached(kind, payload):

@@ -84,7 +84,7 @@ def add_contribution(conn: Connection, calendar: Calendar, person: str, at: date
     added = conn.execute(month_row.on_conflict_do_nothing().returning(ContributorMonth.month)).first()
     if added is not None:  # (rowcount cannot tell: psycopg reports -1 for a skipped conflict)
         bump_cell(conn, cohort, month - cohort, 1)
-    for day in elections_counting(at, calendar.elections, calendar.window_days):
+    for day in elections_counting(at, calendar.windows):
         conn.execute(upsert(conn, CyclePresence).values(election=day, person=person).on_conflict_do_nothing())
 
 

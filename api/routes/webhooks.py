@@ -41,7 +41,7 @@ async def github_webhook(
         )
     if not x_github_delivery or len(x_github_delivery) > MAX_DELIVERY_ID_LENGTH:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "X-GitHub-Delivery must be the delivery's GUID.")
-    seen = github_events.read(x_github_event, _json_object(body))
+    seen = github_events.read(x_github_event, _json_object(body), settings.policy.retention.bot_suffixes)
     if isinstance(seen, Ping):
         return JSONResponse({"status": "pong"})
     if isinstance(seen, Ignored):

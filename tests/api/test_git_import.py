@@ -140,7 +140,8 @@ def test_the_log_format_reads_names_with_spaces_and_unicode_and_offsets() -> Non
     assert zoe == Commit(
         "3f1c", "Zoë O'Brien-Ngũgĩ", "zoe@example.org", datetime(2026, 3, 4, 13, 6, 7, tzinfo=UTC)
     )
-    assert not zoe.by_bot and bot.by_bot
+    assert not zoe.by_bot() and bot.by_bot()
+    assert zoe.by_bot(("-ngũgĩ", "[bot]")) and not bot.by_bot(("-ci",))  # the policy's suffixes decide
 
 
 def test_a_log_line_with_missing_fields_is_named() -> None:

@@ -183,3 +183,10 @@ def test_a_delivery_missing_the_authors_login_is_ignored_with_the_reason() -> No
     seen = read("pull_request", payload)
 
     assert isinstance(seen, Ignored) and "login" in seen.reason
+
+
+def test_the_policys_bot_suffixes_decide_who_is_a_bot() -> None:
+    delivery = issue_delivery(user("deploy-ci"))
+
+    assert isinstance(read("issues", delivery, bots=("[bot]", "-ci")), Ignored)
+    assert isinstance(read("issues", delivery), ContributionSeen)
