@@ -10,13 +10,13 @@
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 from typing import Annotated
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 from scipy.stats import binomtest
 
@@ -57,7 +57,7 @@ def funnel_from(rungs: Sequence[str], steps: Sequence[Step]) -> list[Rung]:
     result = [Rung(rungs[0], steps[0].people, None, None)] if rungs else []
     for rung, step in zip(rungs[1:], steps[1:], strict=True):
         conversion = round(step.both / step.before, 4) if step.before else None
-        median = round(statistics.median(step.days), 1) if step.days else None
+        median = round(float(np.median(step.days)), 1) if len(step.days) else None
         result.append(Rung(rung, step.people, conversion, median))
     return result
 

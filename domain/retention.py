@@ -16,10 +16,12 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+
+import numpy as np
 
 LEFT_AFTER = timedelta(days=365)  # twelve months without a contribution
 MONTHS = 25
@@ -90,7 +92,7 @@ def report_from(spans: Sequence[Span], cells: Cells, as_of: datetime) -> dict[st
         "as_of": as_of.date().isoformat(),
         "people": len(spans),
         "cohorts": cohorts(spans, cells, as_of),
-        "ltc": {str(t): long_term_rate(spans, as_of, t) for t in YEARS},
+        "ltc": long_term_rates(spans, as_of),
         "survival": survival(spans, as_of),
         "absence_factor": absence_factor(counts),
         **core_regular_casual(counts),
@@ -110,10 +112,33 @@ def cohorts(spans: Sequence[Span], cells: Cells, as_of: datetime) -> list[dict[s
     return table
 
 
-def long_term_rate(spans: Sequence[Span], as_of: datetime, years: int) -> dict[str, object]:
-    eligible = [s for s in spans if add_years(s.first, years) <= as_of]
-    stayed = sum(1 for s in eligible if add_years(s.first, years) <= s.last)
-    return {"eligible": len(eligible), "rate": round(stayed / len(eligible), 4) if eligible else None}
+def long_term_rates(spans: Sequence[Span], as_of: datetime) -> dict[str, dict[str, object]]:
+    first = np.array([s.first.timestamp() for s in spans])
+    last = np.array([s.last.timestamp() for s in spans])
+    now = as_of.timestamp()
+    rates: dict[str, dict[str, object]] = {}
+    for years in YEARS:
+        eligible = _years_on(spans, first, np.full(len(spans), now), years, lambda s: as_of)
+        stayed = eligible & _years_on(spans, first, last, years, lambda s: s.last)
+        count = int(eligible.sum())
+        rates[str(years)] = {
+            "eligible": count,
+            "rate": round(int(stayed.sum()) / count, 4) if count else None,
+        }
+    return rates
+
+
+def _years_on(
+    spans: Sequence[Span], start: Any, end: Any, years: int, end_of: Callable[[Span], datetime]
+) -> Any:
+    """For each span, add_years(first, years) <= its end; whole days decide most of them, and the
+    calendar (slow) only those near the boundary (a leap day in between)."""
+    gap = end - start
+    sure = gap >= 366 * years * 86_400
+    near = np.flatnonzero(~sure & (gap >= 365 * years * 86_400))
+    for n in near.tolist():
+        sure[n] = add_years(spans[n].first, years) <= end_of(spans[n])
+    return sure
 
 
 def survival(spans: Sequence[Span], as_of: datetime) -> dict[str, object]:

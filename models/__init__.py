@@ -16,7 +16,7 @@ from models.rollups import (
     ContributorMonth,
     ContributorSpan,
     CyclePresence,
-    FunnelMilestone,
+    MemberFunnel,
     RollupState,
 )
 from models.share import ShareLink
@@ -38,9 +38,9 @@ __all__ = [
     "CyclePresence",
     "DriftRecord",
     "Event",
-    "FunnelMilestone",
     "GrantStatus",
     "Member",
+    "MemberFunnel",
     "MemberStatus",
     "MenteeNeeds",
     "MentorProfile",

@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from domain.contributions import LEDGER_PREFIX
 from domain.cycles import Window, cycle_windows, elections_counting
-from domain.milestones import KINDS, rungs_reached
+from domain.milestones import KINDS, RUNGS, rungs_reached
 from domain.retention import Contribution, month_index, person_key
 from models.identity import UnclaimedIdentity
 from models.ledger import Event
@@ -26,11 +26,13 @@ from models.rollups import (
     ContributorMonth,
     ContributorSpan,
     CyclePresence,
-    FunnelMilestone,
+    MemberFunnel,
     RollupState,
+    funnel_column,
 )
 
-ROLLUPS: tuple[Any, ...] = (ContributorSpan, ContributorMonth, CohortCell, CyclePresence, FunnelMilestone)
+FUNNEL_COLUMNS = [funnel_column(rung) for rung in RUNGS]
+ROLLUPS: tuple[Any, ...] = (ContributorSpan, ContributorMonth, CohortCell, CyclePresence, MemberFunnel)
 BATCH = 10_000
 
 
@@ -152,11 +154,11 @@ def bump_cell(conn: Connection, cohort: int, k: int, people: int) -> None:
 
 def reach(conn: Connection, member_id: int, rung: str, at: datetime) -> None:
     """Record a milestone, keeping the earliest time it was reached."""
-    statement = upsert(conn, FunnelMilestone).values(member_id=member_id, rung=rung, at=epoch(at))
-    earliest = case(
-        (statement.excluded.at < FunnelMilestone.at, statement.excluded.at), else_=FunnelMilestone.at
-    )
-    conn.execute(statement.on_conflict_do_update(index_elements=["member_id", "rung"], set_={"at": earliest}))
+    column = getattr(MemberFunnel, funnel_column(rung))
+    statement = upsert(conn, MemberFunnel).values(member_id=member_id, **{column.key: epoch(at)})
+    offered = getattr(statement.excluded, column.key)
+    earliest = case(((column.is_(None)) | (offered < column), offered), else_=column)
+    conn.execute(statement.on_conflict_do_update(index_elements=["member_id"], set_={column.key: earliest}))
 
 
 def rebuild(conn: Connection, calendar: Calendar) -> None:
@@ -178,8 +180,11 @@ def rebuild(conn: Connection, calendar: Calendar) -> None:
         for rung in rungs_reached(kind, payload):
             key = (member_id, rung)
             first[key] = min(first.get(key, at), at)
-    rows = [{"member_id": m, "rung": r, "at": epoch(at)} for (m, r), at in first.items()]
-    _insert_batches(conn, FunnelMilestone, rows)
+    rows: dict[int, dict[str, Any]] = {}
+    for (member_id, rung), at in first.items():
+        row = rows.setdefault(member_id, dict.fromkeys(FUNNEL_COLUMNS) | {"member_id": member_id})
+        row[funnel_column(rung)] = epoch(at)
+    _insert_batches(conn, MemberFunnel, list(rows.values()))
     write_calendar(conn, calendar)
 
 

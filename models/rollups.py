@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import BigInteger, Index, String
+from sqlalchemy import BigInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
@@ -53,15 +53,27 @@ class CyclePresence(Base):
     person: Mapped[str] = mapped_column(String(40), primary_key=True)
 
 
-class FunnelMilestone(Base):
-    """When a member first reached a rung of the funnel."""
+def funnel_column(rung: str) -> str:
+    return rung.replace(":", "").replace(" ", "_")
+
+
+class MemberFunnel(Base):
+    """When a member first reached each rung of the funnel (`domain.milestones.RUNGS`, one column each,
+    named by `funnel_column`); null while not reached."""
 
     __tablename__ = "rollup_funnel"
-    __table_args__ = (Index("ix_rollup_funnel_rung", "rung", "member_id"),)
 
     member_id: Mapped[int] = mapped_column(primary_key=True)
-    rung: Mapped[str] = mapped_column(String(30), primary_key=True)
-    at: Mapped[int] = mapped_column(BigInteger)
+    signed_up: Mapped[int | None] = mapped_column(BigInteger)
+    code_of_conduct: Mapped[int | None] = mapped_column(BigInteger)
+    vouched: Mapped[int | None] = mapped_column(BigInteger)
+    first_contribution: Mapped[int | None] = mapped_column(BigInteger)
+    mentored: Mapped[int | None] = mapped_column(BigInteger)
+    access_read: Mapped[int | None] = mapped_column(BigInteger)
+    access_triage: Mapped[int | None] = mapped_column(BigInteger)
+    access_write: Mapped[int | None] = mapped_column(BigInteger)
+    access_maintain: Mapped[int | None] = mapped_column(BigInteger)
+    access_admin: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class RollupState(Base):

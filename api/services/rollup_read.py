@@ -6,25 +6,50 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from itertools import pairwise
+from typing import Any
 
-from sqlalchemy import Connection, func, select
+import numpy as np
+from sqlalchemy import Connection, Select, func, select
 from sqlalchemy.orm import Session, aliased
 
-from domain import cycles
+from domain.cycles import Cycle, Rung, Step, cycle_table, funnel_from
 from domain.milestones import RUNGS
 from domain.retention import Cells, Span
-from models.rollup_build import Calendar, ensure, moment
-from models.rollups import CohortCell, ContributorSpan, CyclePresence, FunnelMilestone
+from models.rollup_build import FUNNEL_COLUMNS, Calendar, ensure, moment
+from models.rollups import CohortCell, ContributorSpan, CyclePresence, MemberFunnel
 
 
-@dataclass(frozen=True)
+@dataclass
 class Inputs:
     spans: list[Span]
     cells: Cells
-    funnel: list[cycles.Rung]
-    cycles: list[cycles.Cycle]
-    mentored: set[str]
+    cycles: list[Cycle]
+    funnel_rows: list[tuple[int, ...]]  # member id, then when each rung was reached (-1: not yet)
+
+    # Computed on first use, outside the session's greenlet: numpy over these rows inside it crashed
+    # the process (a segmentation fault under aiosqlite).
+    @cached_property
+    def _funnel(self) -> tuple[list[Rung], set[str]]:
+        table = np.array(self.funnel_rows, dtype=np.int64).reshape(len(self.funnel_rows), len(RUNGS) + 1)
+        members, when = table[:, 0], table[:, 1:]
+        reached = when >= 0
+        steps = [Step(int(reached[:, 0].sum()), 0, 0, [])]
+        for n in range(1, len(RUNGS)):
+            both = reached[:, n - 1] & reached[:, n]
+            days = (when[both, n] - when[both, n - 1]) / 86_400
+            steps.append(Step(int(reached[:, n].sum()), int(reached[:, n - 1].sum()), len(days), days))
+        mentored = {f"member-{m}" for m in members[reached[:, RUNGS.index("mentored")]].tolist()}
+        return funnel_from(RUNGS, steps), mentored
+
+    @property
+    def funnel(self) -> list[Rung]:
+        return self._funnel[0]
+
+    @property
+    def mentored(self) -> set[str]:
+        return self._funnel[1]
 
 
 def read(session: Session, calendar: Calendar) -> Inputs:
@@ -32,13 +57,14 @@ def read(session: Session, calendar: Calendar) -> Inputs:
     ensure(conn, calendar)
     spans = [
         Span(person, moment(first), moment(last), count)
-        for person, first, last, count in conn.execute(
+        for person, first, last, count in _fetch_all(
+            conn,
             select(
                 ContributorSpan.person,
                 ContributorSpan.first_at,
                 ContributorSpan.last_at,
                 ContributorSpan.contributions,
-            )
+            ),
         )
     ]
     cells: Cells = Counter(
@@ -47,31 +73,12 @@ def read(session: Session, calendar: Calendar) -> Inputs:
             for cohort, k, people in conn.execute(select(CohortCell.cohort, CohortCell.k, CohortCell.people))
         }
     )
-    mentored = {
-        f"member-{m}"
-        for m in conn.scalars(select(FunnelMilestone.member_id).where(FunnelMilestone.rung == "mentored"))
-    }
-    return Inputs(spans, cells, _funnel(conn), _cycles(conn, calendar), mentored)
+    columns = [func.coalesce(getattr(MemberFunnel, c), -1) for c in FUNNEL_COLUMNS]
+    funnel_rows = _fetch_all(conn, select(MemberFunnel.member_id, *columns))
+    return Inputs(spans, cells, _cycles(conn, calendar), funnel_rows)
 
 
-def _funnel(conn: Connection) -> list[cycles.Rung]:
-    per_rung = select(FunnelMilestone.rung, func.count()).group_by(FunnelMilestone.rung)
-    reached: dict[str, int] = {rung: n for rung, n in conn.execute(per_rung)}
-    steps = [cycles.Step(reached.get(RUNGS[0], 0), 0, 0, [])]
-    before, here = aliased(FunnelMilestone), aliased(FunnelMilestone)
-    for previous, rung in pairwise(RUNGS):
-        seconds = conn.scalars(
-            select(here.at - before.at)
-            .select_from(before)
-            .join(here, (here.member_id == before.member_id) & (here.rung == rung))
-            .where(before.rung == previous)
-        ).all()
-        days = [s / 86_400 for s in seconds]
-        steps.append(cycles.Step(reached.get(rung, 0), reached.get(previous, 0), len(days), days))
-    return cycles.funnel_from(RUNGS, steps)
-
-
-def _cycles(conn: Connection, calendar: Calendar) -> list[cycles.Cycle]:
+def _cycles(conn: Connection, calendar: Calendar) -> list[Cycle]:
     ordered = sorted(calendar.elections)
     per_election = select(CyclePresence.election, func.count()).group_by(CyclePresence.election)
     counted: dict[date, int] = {election: n for election, n in conn.execute(per_election)}
@@ -87,4 +94,16 @@ def _cycles(conn: Connection, calendar: Calendar) -> list[cycles.Cycle]:
         or 0
         for day, following in pairwise(ordered)
     }
-    return cycles.cycle_table(ordered, active, back)
+    return cycle_table(ordered, active, back)
+
+
+def _fetch_all(conn: Connection, statement: Select[*tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Plain tuples from the driver's cursor: on 100,000 rows SQLAlchemy's row objects cost more than
+    the query itself (measured in bench/dashboard.py). Only for statements without parameters."""
+    sql = str(statement.compile(conn, compile_kwargs={"literal_binds": True}))
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()

@@ -15,8 +15,8 @@ from api.services import identities, rollup_read
 from domain import cycles
 from domain.milestones import RUNGS, rungs_reached
 from domain.retention import report, report_from
-from models import Event, Member
-from models.rollup_build import Calendar, contents, ensure, ledger_contributions, rebuild
+from models import Event, Member, MemberFunnel
+from models.rollup_build import FUNNEL_COLUMNS, Calendar, contents, ensure, ledger_contributions, rebuild
 from tests.factories import Db
 
 CALENDAR = Calendar((date(2022, 11, 8), date(2024, 11, 5)), 183)
@@ -130,3 +130,7 @@ def test_a_ledger_from_before_the_rollups_is_built_on_first_read_and_again_for_a
     with db.sessions.begin() as s:
         again = rollup_read.read(s, CALENDAR)
     assert [(c.active, c.returned_next) for c in again.cycles] == [(1, 1), (5, None)]
+
+
+def test_every_rung_of_the_funnel_has_its_column() -> None:
+    assert set(FUNNEL_COLUMNS) == {c.key for c in MemberFunnel.__table__.columns} - {"member_id"}

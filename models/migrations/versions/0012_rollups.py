@@ -32,13 +32,18 @@ def upgrade() -> None:
     )
     op.create_table('rollup_funnel',
     sa.Column('member_id', sa.Integer(), nullable=False),
-    sa.Column('rung', sa.String(length=30), nullable=False),
-    sa.Column('at', sa.BigInteger(), nullable=False),
-    sa.PrimaryKeyConstraint('member_id', 'rung', name=op.f('pk_rollup_funnel'))
+    sa.Column('signed_up', sa.BigInteger(), nullable=True),
+    sa.Column('code_of_conduct', sa.BigInteger(), nullable=True),
+    sa.Column('vouched', sa.BigInteger(), nullable=True),
+    sa.Column('first_contribution', sa.BigInteger(), nullable=True),
+    sa.Column('mentored', sa.BigInteger(), nullable=True),
+    sa.Column('access_read', sa.BigInteger(), nullable=True),
+    sa.Column('access_triage', sa.BigInteger(), nullable=True),
+    sa.Column('access_write', sa.BigInteger(), nullable=True),
+    sa.Column('access_maintain', sa.BigInteger(), nullable=True),
+    sa.Column('access_admin', sa.BigInteger(), nullable=True),
+    sa.PrimaryKeyConstraint('member_id', name=op.f('pk_rollup_funnel'))
     )
-    with op.batch_alter_table('rollup_funnel', schema=None) as batch_op:
-        batch_op.create_index('ix_rollup_funnel_rung', ['rung', 'member_id'], unique=False)
-
     op.create_table('rollup_months',
     sa.Column('person', sa.String(length=40), nullable=False),
     sa.Column('month', sa.Integer(), nullable=False),
@@ -63,9 +68,6 @@ def downgrade() -> None:
     op.drop_table('rollup_state')
     op.drop_table('rollup_spans')
     op.drop_table('rollup_months')
-    with op.batch_alter_table('rollup_funnel', schema=None) as batch_op:
-        batch_op.drop_index('ix_rollup_funnel_rung')
-
     op.drop_table('rollup_funnel')
     op.drop_table('rollup_cycles')
     op.drop_table('rollup_cohort_cells')
