@@ -16,7 +16,7 @@ from sqlalchemy import Connection, case, delete, func, insert, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from domain.contributions import LEDGER_PREFIX
-from domain.cycles import Window, cycle_windows, elections_counting
+from domain.cycles import RetentionPolicy, Window, cycle_windows, elections_counting
 from domain.milestones import KINDS, RUNGS, rungs_reached
 from domain.retention import Contribution, month_index, person_key
 from models.identity import UnclaimedIdentity
@@ -42,6 +42,10 @@ class Calendar:
 
     elections: tuple[date, ...]
     window_days: int
+
+    @classmethod
+    def of(cls, policy: RetentionPolicy) -> Calendar:
+        return cls(tuple(sorted(policy.elections)), policy.cycle_window_days)
 
     @property
     def windows(self) -> list[Window]:

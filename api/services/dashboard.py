@@ -27,7 +27,7 @@ async def funder_view(session: AsyncSession, settings: Settings, *, suppress: bo
     """With `suppress`, cells under the policy's minimum group size are null (funders, share links)."""
     moment = datetime.now(UTC)
     policy = settings.policy.retention
-    calendar = Calendar(tuple(sorted(policy.elections)), policy.cycle_window_days)
+    calendar = Calendar.of(policy)
     data = await session.run_sync(rollup_read.read, calendar)
     await session.commit()  # the first read after an upgrade or a calendar change builds the rollups
     summary = retention.report_from(data.spans, data.cells, moment)

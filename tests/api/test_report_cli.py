@@ -13,16 +13,18 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from api.git_import import Commit, record_commits
+from api.services import rollup_read
 from api.settings import Settings
-from domain.retention import Contribution, report
+from domain.cycles import cycles
+from domain.retention import Contribution, report, report_from
+from models.rollup_build import Calendar, contents, ensure
 from tests.domain.test_retention import BOT, SPOKE
 from tests.factories import Db, shared_data
 
 
-@pytest.fixture
-def spoke(db: Db) -> list[Commit]:
+def spoke_commits() -> list[Commit]:
     with gzip.open(shared_data(SPOKE), "rt") as handle:
-        commits = [
+        return [
             Commit(
                 row["commit_sha"],
                 row["author_name_hash"],
@@ -32,6 +34,11 @@ def spoke(db: Db) -> list[Commit]:
             for row in csv.DictReader(handle)
             if row["author_email_hash"] != BOT
         ]
+
+
+@pytest.fixture
+def spoke(db: Db) -> list[Commit]:
+    commits = spoke_commits()
     with db.sessions.begin() as session:
         record_commits(session, commits, project="spoke")
     return commits
@@ -77,3 +84,30 @@ def test_a_bad_date_says_what_to_write(settings: Settings) -> None:
         env={"DATABASE_URL": settings.database_url},
     )
     assert result.exit_code == 2 and "2024-09-30" in result.output
+
+
+def test_rollups_kept_through_an_import_equal_the_metrics_on_the_file_and_a_rebuild(
+    db: Db, settings: Settings
+) -> None:
+    calendar = Calendar.of(settings.policy.retention)  # the command rebuilds for the policy's calendar
+    with db.sessions.begin() as session:
+        ensure(session.connection(), calendar)  # built before the history arrives: the import keeps them
+    commits = spoke_commits()
+    with db.sessions.begin() as session:
+        record_commits(session, commits, project="spoke")
+    as_of = datetime(2025, 1, 1, tzinfo=UTC)
+    raw = [Contribution(c.author_email, c.authored_at) for c in commits]
+
+    with db.session() as session:
+        kept = contents(session.connection())
+        read = rollup_read.read(session, calendar)
+    rebuilt = CliRunner().invoke(
+        app, ["report", "rebuild-rollups"], env={"DATABASE_URL": settings.database_url}
+    )
+    with db.session() as session:
+        after_rebuild = contents(session.connection())
+
+    assert report_from(read.spans, read.cells, as_of) == report(raw, as_of)
+    assert read.cycles == cycles(raw, calendar.elections, calendar.window_days)
+    assert rebuilt.exit_code == 0 and "rebuilt" in rebuilt.output
+    assert after_rebuild == kept
