@@ -10,6 +10,7 @@ from asgi_csrf import asgi_csrf
 from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from secure.middleware import SecureASGIMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 from temporalio.client import Client
 
@@ -33,6 +34,7 @@ from api.routes import (
     vouches,
     webhooks,
 )
+from api.security import PublicRateLimits, TooManyRequests, security_headers
 from api.settings import Settings
 from domain.errors import Conflict, InvalidField, NotFound, PerennialError, Rejected
 from models.base import async_session_factory, make_async_engine
@@ -57,6 +59,7 @@ def create_app(settings: Settings, temporal: Client | None = None) -> FastAPI:
         await engine.dispose()
 
     app = FastAPI(title="Perennial", version="0.1.0", lifespan=lifespan)
+    app.state.rate_limits = PublicRateLimits(settings.public_read_limit, settings.public_write_limit)
     routers = (
         meta,
         auth,
@@ -90,6 +93,7 @@ def create_app(settings: Settings, temporal: Client | None = None) -> FastAPI:
         cookie_secure=settings.secure_cookies,
         always_protect=ALWAYS_PROTECT,
     )
+    app.add_middleware(SecureASGIMiddleware, secure=security_headers(settings.secure_cookies))
     return app
 
 
@@ -127,6 +131,14 @@ def _translate_errors(app: FastAPI) -> None:
         assert isinstance(exc, ValidationError)
         messages = "; ".join(f"{name}: {message}" for name, message in field_errors(exc).items())
         return _error(request, status.HTTP_422_UNPROCESSABLE_CONTENT, f"Please correct the form. {messages}")
+
+    @app.exception_handler(TooManyRequests)
+    async def too_many(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, TooManyRequests)
+        message = f"Too many requests; try again in {exc.retry_after} s."
+        response = _error(request, status.HTTP_429_TOO_MANY_REQUESTS, message)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(PerennialError)
     async def perennial_error(request: Request, exc: Exception) -> Response:

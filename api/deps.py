@@ -74,9 +74,9 @@ def allow(roles: frozenset[Role], *, or_self: bool = False) -> Any:
     return Depends(check)
 
 
-def _public_check() -> Callable[[], Coroutine[Any, Any, None]]:
-    async def public() -> None:
-        return None
+def _public_check() -> Callable[[Request], Coroutine[Any, Any, None]]:
+    async def public(request: Request) -> None:
+        request.app.state.rate_limits.check(request)
 
     public.allowed_roles = "public"  # type: ignore[attr-defined]
     return public

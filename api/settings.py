@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     temporal_tls_key: Path | None = None
     temporal_tls_ca: Path | None = None
 
+    # Per client address on routes anyone may call (sign-up, sign-in, "I'm back", share links).
+    public_read_limit: str = "300/minute"
+    public_write_limit: str = "10/minute"
+
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025
     smtp_sender: str = "Perennial <noreply@perennial.localhost>"

@@ -199,6 +199,7 @@ def _perennial_env(database_url: str, address: str, smtp_port: int, web_port: in
         "PERENNIAL_SMTP_PORT": str(smtp_port),
         "PERENNIAL_BASE_URL": f"http://127.0.0.1:{web_port}",
         "PERENNIAL_POLICY_PATH": str(REPO / "community.example.toml"),
+        "PERENNIAL_PUBLIC_WRITE_LIMIT": "1000000/minute",  # one client signs everyone up
         "PERENNIAL_TEMPORAL_TASK_QUEUE": f"bench-{uuid.uuid4()}",
     }
 

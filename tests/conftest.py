@@ -120,6 +120,9 @@ def make_settings(db_url: str, smtp_port: int, **overrides: object) -> Settings:
         "secret_key": "test-secret-" + "x" * 32,
         "payload_key": TEST_PAYLOAD_KEY,
         "github_webhook_secret": "test-webhook-secret",
+        # The suite signs many members up from one address; tests/api/test_security.py checks the limits.
+        "public_write_limit": "100000/minute",
+        "public_read_limit": "100000/minute",
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

@@ -20,6 +20,7 @@ FUNDER_VIEWERS = roles.FUNDER_VIEWERS
 EXPECTED_ACCESS: dict[tuple[str, str], tuple[object, bool]] = {
     ("GET", "/"): ("public", False),
     ("GET", "/healthz"): ("public", False),
+    ("GET", "/readyz"): ("public", False),
     ("GET", "/policy"): (ADMINS, False),
     ("GET", "/signup"): ("public", False),
     ("POST", "/signup"): ("public", False),

@@ -106,6 +106,8 @@ def system(
         "PERENNIAL_GITHUB_WEBHOOK_SECRET": settings.github_webhook_secret,
         "PERENNIAL_BASE_URL": settings.base_url,
         "PERENNIAL_POLICY_PATH": str(REPO / "community.example.toml"),
+        "PERENNIAL_PUBLIC_WRITE_LIMIT": settings.public_write_limit,
+        "PERENNIAL_PUBLIC_READ_LIMIT": settings.public_read_limit,
     }
     db = Db(database_url)
     running = System(dev_server, settings, process_env, outbox, db, settings.base_url, tmp_path)
