@@ -20,7 +20,7 @@ from domain import cycles, retention
 from models import Member
 from models.rollup_build import Calendar
 
-TABLES = ("cohorts", "funnel", "cycles", "mentorship", "ltc")
+TABLES = ("cohorts", "funnel", "cycles", "activity", "mentorship", "ltc")
 
 
 async def funder_view(session: AsyncSession, settings: Settings, *, suppress: bool = True) -> dict[str, Any]:
@@ -59,6 +59,11 @@ async def funder_view(session: AsyncSession, settings: Settings, *, suppress: bo
                 "share_returned": c.share_returned if c.active >= k else None,
             }
             for c in data.cycles
+        ],
+        "elections": [day.isoformat() for day in calendar.elections],
+        "activity": [
+            {"month": f"{month // 12:04d}-{month % 12 + 1:02d}", "active": _cell(people, k)}
+            for month, people in data.monthly_active
         ],
         "mentorship": [
             {

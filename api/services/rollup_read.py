@@ -18,7 +18,7 @@ from domain.cycles import Cycle, Rung, Step, cycle_table, funnel_from
 from domain.milestones import RUNGS
 from domain.retention import Cells, Span
 from models.rollup_build import FUNNEL_COLUMNS, Calendar, ensure, moment
-from models.rollups import CohortCell, ContributorSpan, CyclePresence, MemberFunnel
+from models.rollups import CohortCell, ContributorMonth, ContributorSpan, CyclePresence, MemberFunnel
 
 
 @dataclass
@@ -27,6 +27,7 @@ class Inputs:
     cells: Cells
     cycles: list[Cycle]
     funnel_rows: list[tuple[int, ...]]  # member id, then when each rung was reached (-1: not yet)
+    monthly_active: list[tuple[int, int]]  # (month index, people with a contribution in it)
 
     # Computed on first use, outside the session's greenlet: numpy over these rows inside it crashed
     # the process (a segmentation fault under aiosqlite).
@@ -75,7 +76,9 @@ def read(session: Session, calendar: Calendar) -> Inputs:
     )
     columns = [func.coalesce(getattr(MemberFunnel, c), -1) for c in FUNNEL_COLUMNS]
     funnel_rows = _fetch_all(conn, select(MemberFunnel.member_id, *columns))
-    return Inputs(spans, cells, _cycles(conn, calendar), funnel_rows)
+    per_month = select(ContributorMonth.month, func.count()).group_by(ContributorMonth.month)
+    monthly = [(month, people) for month, people in conn.execute(per_month.order_by(ContributorMonth.month))]
+    return Inputs(spans, cells, _cycles(conn, calendar), funnel_rows, monthly)
 
 
 def _cycles(conn: Connection, calendar: Calendar) -> list[Cycle]:

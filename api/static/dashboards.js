@@ -34,4 +34,16 @@
     { type: "scatter", name: "share back next cycle", yaxis: "y2",
       x: view.cycles.map((c) => c.election), y: view.cycles.map((c) => c.share_returned) },
   ], { xaxis: { type: "category" }, yaxis2: { overlaying: "y", side: "right", range: [0, 1], tickformat: ".0%" } });
+  draw("activity-chart", [{
+    type: "scatter", mode: "lines", name: "people contributing",
+    x: view.activity.map((a) => a.month + "-15"), y: view.activity.map((a) => a.active),
+  }], {
+    xaxis: { type: "date" },
+    shapes: view.elections.map((day) => ({
+      type: "line", xref: "x", yref: "paper", x0: day, x1: day, y0: 0, y1: 1, line: { dash: "dot", width: 1 },
+    })),
+    annotations: view.elections.map((day) => ({
+      x: day, xref: "x", y: 1, yref: "paper", text: "election " + day.slice(0, 4), showarrow: false, yanchor: "bottom",
+    })),
+  });
 })();

@@ -49,6 +49,10 @@ async def test_small_groups_are_suppressed_and_large_ones_shown(site: Site) -> N
     assert table.text.splitlines()[0].startswith("month,size,month_0")
     assert "2023-03," in table.text and ",1.0" not in table.text.split("2023-03,")[1].splitlines()[0]
     assert missing.status_code == 404 and "the tables are" in missing.text
+    activity = {a["month"]: a["active"] for a in view["activity"]}
+    assert activity["2023-01"] == 7 and activity["2023-03"] is None  # one person: suppressed
+    assert view["elections"] == [d.isoformat() for d in sorted(site.settings.policy.retention.elections)]
+    assert 'id="activity-chart"' in page.text
 
 
 async def test_a_share_link_works_without_an_account_until_revoked_or_expired(site: Site) -> None:

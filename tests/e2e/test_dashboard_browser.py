@@ -52,6 +52,7 @@ async def test_the_shared_funder_dashboard_draws_its_charts_offline(system: Syst
     await expect(page.get_by_role("heading", name="Does the community last?")).to_be_visible()
     await expect(page.locator("#cohort-chart .main-svg").first).to_be_visible()
     await expect(page.locator("#survival-chart .main-svg").first).to_be_visible()
+    await expect(page.locator("#activity-chart .main-svg").first).to_be_visible()
     await expect(page.get_by_role("button", name="Download SVG").first).to_be_visible()
     SCREENSHOTS.mkdir(exist_ok=True)
     await page.screenshot(path=str(SCREENSHOTS / "funder-dashboard.png"), full_page=True)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from api.services import identities, rollup_read
 from domain import cycles
 from domain.milestones import RUNGS, rungs_reached
-from domain.retention import report, report_from
+from domain.retention import month_index, report, report_from
 from models import Event, Member, MemberFunnel
 from models.rollup_build import FUNNEL_COLUMNS, Calendar, contents, ensure, ledger_contributions, rebuild
 from tests.factories import Db
@@ -115,6 +115,10 @@ def test_rollups_kept_as_events_arrive_equal_a_rebuild_and_the_raw_metrics(
     assert inputs.funnel == cycles.funnel(reached, RUNGS)
     assert inputs.mentored == {p for p, rungs in reached.items() if "mentored" in rungs}
     assert inputs.funnel[0].people == len(members)
+    active: dict[int, set[str]] = defaultdict(set)
+    for c in raw:
+        active[month_index(c.at)].add(c.person)
+    assert inputs.monthly_active == sorted((month, len(people)) for month, people in active.items())
 
 
 def test_a_ledger_from_before_the_rollups_is_built_on_first_read_and_again_for_a_new_calendar(
