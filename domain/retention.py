@@ -82,6 +82,12 @@ def summarize(contributions: Iterable[Contribution], as_of: datetime) -> tuple[l
     return spans, cells
 
 
+def month_label(index: int) -> str:
+    """A `month_index` as YYYY-MM."""
+    year, month = divmod(index, 12)
+    return f"{year:04d}-{month + 1:02d}"
+
+
 def report(contributions: Iterable[Contribution], as_of: datetime) -> dict[str, Any]:
     return report_from(*summarize(contributions, as_of), as_of)
 
@@ -107,8 +113,7 @@ def cohorts(spans: Sequence[Span], cells: Cells, as_of: datetime) -> list[dict[s
         size = sizes[cohort]
         horizon = min(MONTHS, last_month - cohort + 1)
         retention = [round(cells[(cohort, k)] / size, 4) for k in range(horizon)]
-        year, month = divmod(cohort, 12)
-        table.append({"month": f"{year:04d}-{month + 1:02d}", "size": size, "retention": retention})
+        table.append({"month": month_label(cohort), "size": size, "retention": retention})
     return table
 
 

@@ -1,7 +1,7 @@
 """Reading contributions and milestones from the ledger, and building the rollups from it.
 
 A full rebuild runs when the rollups were never built (a fresh upgrade) or the election calendar they
-were built for has changed; `perennial rollups rebuild` runs one by hand. Everything here works on a
+were built for has changed; `perennial report rebuild-rollups` runs one by hand. Everything here works on a
 Connection, so the flush hook in `models.rollup_upkeep` can use it inside the writer's transaction."""
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from domain.contributions import LEDGER_PREFIX
 from domain.cycles import elections_counting
-from domain.milestones import rungs_reached
+from domain.milestones import KINDS, rungs_reached
 from domain.retention import IDENTITY_CLAIMED, month_index, person_key
 from models.ledger import Event
 from models.rollup_build import (
@@ -34,8 +34,8 @@ from models.rollups import ContributorMonth, ContributorSpan, CyclePresence
 @event.listens_for(Session, "after_flush")
 def _keep_rollups(session: Session, _context: Any) -> None:
     # `session.new` still lists what this flush inserted; the rows are in the database now.
-    events = [e for e in session.new if isinstance(e, Event)]
-    if not events:
+    events = [e for e in session.new if isinstance(e, Event) and _counted(e.kind)]
+    if not events:  # most flushes (mail sent, steps, grants...) touch no rollup: no query at all
         return
     conn = session.connection()
     calendar = read_calendar(conn)
@@ -43,6 +43,10 @@ def _keep_rollups(session: Session, _context: Any) -> None:
         return
     for e in sorted(events, key=lambda e: e.id):
         record(conn, calendar, e)
+
+
+def _counted(kind: str) -> bool:
+    return kind == IDENTITY_CLAIMED or kind.startswith(LEDGER_PREFIX) or kind in KINDS
 
 
 def record(conn: Connection, calendar: Calendar, e: Event) -> None:

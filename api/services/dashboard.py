@@ -13,11 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from api.retention_source import contributions
 from api.services import rollup_read
 from api.settings import Settings
 from domain import cycles, retention
-from models import Member
+from models import ContributorSpan, Member
 from models.rollup_build import Calendar
 
 TABLES = ("cohorts", "funnel", "cycles", "activity", "mentorship", "ltc")
@@ -62,7 +61,7 @@ async def funder_view(session: AsyncSession, settings: Settings, *, suppress: bo
         ],
         "elections": [day.isoformat() for day in calendar.elections],
         "activity": [
-            {"month": f"{month // 12:04d}-{month % 12 + 1:02d}", "active": _cell(people, k)}
+            {"month": retention.month_label(month), "active": _cell(people, k)}
             for month, people in data.monthly_active
         ],
         "mentorship": [
@@ -85,14 +84,15 @@ async def cohort_people(session: AsyncSession) -> dict[str, list[dict[str, Any]]
 
 
 def _cohort_people(session: Session) -> dict[str, list[dict[str, Any]]]:
-    first: dict[str, datetime] = {}
-    for c in contributions(session):
-        first[c.person] = min(first.get(c.person, c.at), c.at)
+    """From the rollup (read after `funder_view` has made sure it is built), in order of starting."""
     names = {f"member-{m.id}": m.display_name for m in session.scalars(select(Member))}
+    starts = select(ContributorSpan.person, ContributorSpan.first_month).order_by(
+        ContributorSpan.first_at, ContributorSpan.person
+    )
     cohorts: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for person, start in sorted(first.items(), key=lambda item: item[1]):
+    for person, month in session.execute(starts):
         member_id = int(person.removeprefix("member-")) if person.startswith("member-") else None
-        cohorts[f"{start.year:04d}-{start.month:02d}"].append(
+        cohorts[retention.month_label(month)].append(
             {"member_id": member_id, "name": names.get(person, f"unclaimed identity {person.split('-')[-1]}")}
         )
     return dict(cohorts)
