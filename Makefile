@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test install system-deps postgres check lint format bench-journey bench-trust bench-matching bench-access bench-dashboard histories clean
+.PHONY: run test install system-deps postgres check lint format bench-journey bench-trust bench-matching bench-access bench-dashboard bench-load bench-chaos bench-scale histories clean
 
 run: install
 	$(BIN)/perennial dev $(if $(DEMO),--demo,)
@@ -53,6 +53,18 @@ bench-matching: install
 
 bench-access: install
 	GRANTS=$(or $(GRANTS),500) FAULTS=$(or $(FAULTS),0.2) $(BIN)/python -m bench.access_grants
+
+# API latency and throughput under 100 concurrent clients, against a bare FastAPI endpoint in the same run.
+bench-load: install
+	$(BIN)/python -m bench.load
+
+# 1,000 journeys in flight; kill -9 the worker, then the Temporal server; every journey must complete once.
+bench-chaos: install postgres
+	$(BIN)/python -m bench.chaos
+
+# Two web processes and two workers on one Temporal server and PostgreSQL; one worker is killed mid-run.
+bench-scale: install postgres
+	$(BIN)/python -m bench.scale_out
 
 # Saves histories from early and late journeys for the replay test; commit the files it writes.
 histories: install
