@@ -15,7 +15,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from temporalio.client import Client
 
 from api import temporal as temporal_connection
-from api.deps import Forbidden, NotSignedIn
+from api.deps import BadToken, Forbidden, NotSignedIn, TokenNotAllowed
 from api.forms import field_errors
 from api.pages import render
 from api.routes import (
@@ -24,12 +24,14 @@ from api.routes import (
     campaigns,
     dashboards,
     drift,
+    integrations,
     journey,
     members,
     mentoring,
     meta,
     reviews,
     standing,
+    tokens,
     trust,
     vouches,
     webhooks,
@@ -68,12 +70,14 @@ def create_app(settings: Settings, temporal: Client | None = None) -> FastAPI:
         vouches,
         trust,
         standing,
+        integrations,
         reviews,
         access,
         drift,
         mentoring,
         dashboards,
         campaigns,
+        tokens,
         webhooks,
     )
     for router in (module.router for module in routers):
@@ -116,8 +120,14 @@ def _translate_errors(app: FastAPI) -> None:
         return RedirectResponse("/signin", status_code=status.HTTP_303_SEE_OTHER)
 
     @app.exception_handler(Forbidden)
+    @app.exception_handler(TokenNotAllowed)
     async def forbidden(request: Request, exc: Exception) -> Response:
         return _error(request, status.HTTP_403_FORBIDDEN, str(exc))
+
+    @app.exception_handler(BadToken)
+    async def bad_token(request: Request, exc: Exception) -> Response:
+        headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+        return JSONResponse({"detail": str(exc)}, status_code=status.HTTP_401_UNAUTHORIZED, headers=headers)
 
     @app.exception_handler(InvalidField)
     async def invalid_field(request: Request, exc: Exception) -> Response:

@@ -9,13 +9,23 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
+from api.services import tokens
 from api.settings import Settings
+from domain.api_tokens import Scope
 from domain.roles import Role
 from models import Member
 
 
 class NotSignedIn(Exception):
     """Raised by access checks; the app answers 401 (API) or a redirect to the sign-in page."""
+
+
+class BadToken(Exception):
+    """An Authorization header with an unknown, revoked or expired token: 401, saying which."""
+
+
+class TokenNotAllowed(Exception):
+    """A valid token used where its scopes do not reach: 403."""
 
 
 class Forbidden(Exception):
@@ -58,10 +68,21 @@ async def _signed_in_member(request: Request, session: SessionDep) -> Member | N
 OptionalMember = Annotated[Member | None, Depends(_signed_in_member)]
 
 
-def allow(roles: frozenset[Role], *, or_self: bool = False) -> Any:
-    """The signed-in member if their role is in `roles` (with or_self: or the path's member_id is theirs)."""
+def allow(roles: frozenset[Role], *, or_self: bool = False, scope: Scope | None = None) -> Any:
+    """The caller if their role is in `roles` (with or_self: or the path's member_id is theirs).
 
-    async def check(request: Request, member: OptionalMember) -> Member:
+    A caller is a signed-in session or, on routes that name a `scope`, an API token with that scope
+    acting with its owner's role. Tokens are refused everywhere else, so a leaked token reaches only
+    what its scopes name.
+    """
+
+    async def check(request: Request, session: SessionDep) -> Member:
+        bearer = _bearer_token(request)
+        member: Member | None
+        if bearer is not None:
+            member = await _token_owner(session, bearer, scope)
+        else:
+            member = await _signed_in_member(request, session)
         if member is None:
             raise NotSignedIn
         is_self = or_self and str(request.path_params.get("member_id")) == str(member.id)
@@ -71,7 +92,25 @@ def allow(roles: frozenset[Role], *, or_self: bool = False) -> Any:
 
     check.allowed_roles = roles  # type: ignore[attr-defined]  # read by the route-walking test
     check.or_self = or_self  # type: ignore[attr-defined]
+    check.scope = scope  # type: ignore[attr-defined]
     return Depends(check)
+
+
+def _bearer_token(request: Request) -> str | None:
+    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+    return credentials.strip() if scheme.lower() == "bearer" else None
+
+
+async def _token_owner(session: AsyncSession, plaintext: str, scope: Scope | None) -> Member:
+    try:
+        token, owner = await tokens.authenticate(session, plaintext)
+    except tokens.TokenRefused as exc:
+        raise BadToken(str(exc)) from exc
+    if scope is None:
+        raise TokenNotAllowed("API tokens cannot call this route; sign in instead.")
+    if scope not in token.scopes:
+        raise TokenNotAllowed(f"This API token lacks the scope '{scope}'; make one that has it.")
+    return owner
 
 
 def _public_check() -> Callable[[Request], Coroutine[Any, Any, None]]:

@@ -23,6 +23,9 @@ class ContributionKind(enum.StrEnum):
     EVENT_ATTENDED = "event_attended"
     MENTORING_SESSION = "mentoring_session"
     ORGANIZING_TASK = "organizing_task"
+    # Campaign work that organizing tools (Mobilize, Action Network, dialers) record and post here.
+    CANVASS_SHIFT = "canvass_shift"
+    PHONE_BANK_SHIFT = "phone_bank_shift"
 
     @property
     def ledger_kind(self) -> str:
@@ -38,6 +41,8 @@ WEIGHTS = {
     ContributionKind.EVENT_ATTENDED: 1.0,
     ContributionKind.MENTORING_SESSION: 2.0,
     ContributionKind.ORGANIZING_TASK: 1.0,
+    ContributionKind.CANVASS_SHIFT: 1.0,
+    ContributionKind.PHONE_BANK_SHIFT: 1.0,
 }
 COUNTED_WINDOW = timedelta(days=365)
 

@@ -2,6 +2,7 @@
 
 import models.rollup_upkeep  # noqa: F401  (registers the flush hook that keeps the rollups current)
 from models.access import AccessGrant, GrantStatus
+from models.api_token import ApiToken
 from models.base import Base
 from models.campaign import Campaign, CampaignRecipient
 from models.community import Chapter, ChapterKind, Community, Project, ProjectStatus
@@ -25,6 +26,7 @@ from models.vouch import Vouch, VouchPenalty
 
 __all__ = [
     "AccessGrant",
+    "ApiToken",
     "Base",
     "Campaign",
     "CampaignRecipient",

@@ -11,6 +11,7 @@ from api.deps import SessionDep, SettingsDep, TemporalDep, allow
 from api.pages import render
 from api.schemas import EventOut, MemberDetailOut, MemberFilters, MemberOut
 from api.services import journeys, members
+from domain.api_tokens import Scope
 from domain.errors import Rejected
 from domain.journey import CompletedBy, JourneyView, StepCompletion
 from domain.roles import ORGANIZERS
@@ -19,6 +20,9 @@ from models import Member
 router = APIRouter(tags=["members"])
 Organizer = Annotated[Member, allow(ORGANIZERS)]
 OrganizerOrSelf = Annotated[Member, allow(ORGANIZERS, or_self=True)]
+# The same, also open to API tokens with the members:read scope (their owner's role still applies).
+Reader = Annotated[Member, allow(ORGANIZERS, scope=Scope.READ_MEMBERS)]
+ReaderOrSelf = Annotated[Member, allow(ORGANIZERS, or_self=True, scope=Scope.READ_MEMBERS)]
 Filters = Annotated[MemberFilters, Depends()]
 
 
@@ -35,7 +39,7 @@ async def member_list(request: Request, _: Organizer, session: SessionDep, filte
 
 
 @router.get("/api/members", response_model=list[MemberOut])
-async def member_list_api(_: Organizer, session: SessionDep, filters: Filters) -> list[MemberOut]:
+async def member_list_api(_: Reader, session: SessionDep, filters: Filters) -> list[MemberOut]:
     """Members, most recently active first; filter by current step, chapter, or dormant."""
     return [MemberOut.model_validate(m) for m in await members.list_(session, filters)]
 
@@ -60,7 +64,7 @@ async def member_detail(
 
 
 @router.get("/api/members/{member_id}", response_model=MemberDetailOut)
-async def member_detail_api(member_id: int, _: OrganizerOrSelf, session: SessionDep) -> MemberDetailOut:
+async def member_detail_api(member_id: int, _: ReaderOrSelf, session: SessionDep) -> MemberDetailOut:
     member = await members.get(session, member_id)
     events = await members.timeline(session, member_id)
     return MemberDetailOut(

@@ -10,8 +10,8 @@ from fastapi.responses import RedirectResponse, Response
 from api import schedules
 from api.deps import SessionDep, SettingsDep, TemporalDep, allow
 from api.forms import read_form
-from api.schemas import ApprovalBody, ContributionIn, EventOut, ReasonBody
-from api.services import access, contributions, journeys, members, standing
+from api.schemas import ApprovalBody, ReasonBody
+from api.services import access, journeys, members, standing
 from domain.errors import Rejected
 from domain.grants import TrustUpdate
 from domain.journey import JourneyView
@@ -90,24 +90,6 @@ async def approve_level_api(
     await standing.approve_level(session, settings, member, body.level, me)
     await schedules.request_trust_recompute(temporal, settings, "approval")
     return {"approved": body.level}
-
-
-@router.post(
-    "/api/members/{member_id}/contributions", status_code=status.HTTP_201_CREATED, response_model=EventOut
-)
-async def contribution_api(
-    member_id: int,
-    body: ContributionIn,
-    me: Organizer,
-    session: SessionDep,
-    temporal: TemporalDep,
-    settings: SettingsDep,
-) -> EventOut:
-    """Record a contribution (merged PR, review, event attended, mentoring, organizing task) for a member."""
-    member = await members.get(session, member_id)
-    event = await contributions.record(session, member, body, me)
-    await journeys.activity_seen(temporal, settings, member_id, "contribution")
-    return EventOut.model_validate(event)
 
 
 async def _reinstate(

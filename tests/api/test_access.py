@@ -8,6 +8,7 @@ import httpx
 from fastapi.routing import APIRoute
 
 from domain import roles
+from domain.api_tokens import Scope
 from domain.roles import Role
 from models import Member
 from tests.api.conftest import Site
@@ -114,20 +115,39 @@ EXPECTED_ACCESS: dict[tuple[str, str], tuple[object, bool]] = {
     ("POST", "/campaigns"): (ORGANIZERS, False),
     ("GET", "/back"): ("public", False),
     ("POST", "/back"): ("public", False),
+    ("POST", "/api/contributions"): (ORGANIZERS, False),
+    ("GET", "/api/tokens"): (ORGANIZERS, False),
+    ("POST", "/api/tokens"): (ORGANIZERS, False),
+    ("POST", "/api/tokens/{token_id}/revoke"): (ORGANIZERS, False),
+    ("GET", "/tokens"): (ORGANIZERS, False),
+    ("POST", "/tokens"): (ORGANIZERS, False),
+    ("POST", "/tokens/{token_id}/revoke"): (ORGANIZERS, False),
+}
+# Which routes an API token may call, and with which scope; every other route refuses tokens.
+EXPECTED_SCOPES: dict[tuple[str, str], Scope] = {
+    ("GET", "/api/members"): Scope.READ_MEMBERS,
+    ("GET", "/api/members/{member_id}"): Scope.READ_MEMBERS,
+    ("POST", "/api/members/{member_id}/contributions"): Scope.WRITE_EVENTS,
+    ("POST", "/api/contributions"): Scope.WRITE_EVENTS,
 }
 # Public, but each call must carry the sender's signature: an unsigned call is refused whoever makes it.
 SIGNED_BY_SENDER = {"/webhooks/github"}
 
 
-def declared_access(route: APIRoute) -> tuple[Any, bool]:
-    """The roles a route's access dependency admits ("public" for anyone), and whether it admits self."""
+def access_check(route: APIRoute) -> Any:
     pending = list(route.dependant.dependencies)
     while pending:
         dependency = pending.pop()
         if hasattr(dependency.call, "allowed_roles"):
-            return dependency.call.allowed_roles, getattr(dependency.call, "or_self", False)
+            return dependency.call
         pending.extend(dependency.dependencies)
     raise AssertionError(f"{route.methods} {route.path} does not say who may call it")
+
+
+def declared_access(route: APIRoute) -> tuple[Any, bool]:
+    """The roles a route's access dependency admits ("public" for anyone), and whether it admits self."""
+    check = access_check(route)
+    return check.allowed_roles, getattr(check, "or_self", False)
 
 
 def routes(site: Site) -> list[APIRoute]:
@@ -155,6 +175,7 @@ async def call(client: httpx.AsyncClient, route: APIRoute, member_id: int) -> ht
         mentorship_id=1,
         table="cohorts",
         link_id=1,
+        token_id=1,
         token="not-a-token",
     )
     method = sorted(route.methods)[0]
@@ -168,6 +189,15 @@ async def call(client: httpx.AsyncClient, route: APIRoute, member_id: int) -> ht
 async def test_every_route_declares_the_access_the_policy_table_gives_it(site: Site) -> None:
     declared = {(sorted(r.methods)[0], r.path): declared_access(r) for r in routes(site)}
     assert declared == EXPECTED_ACCESS
+
+
+async def test_only_the_routes_the_scope_table_names_accept_api_tokens(site: Site) -> None:
+    declared = {
+        (sorted(r.methods)[0], r.path): access_check(r).scope
+        for r in routes(site)
+        if getattr(access_check(r), "scope", None)
+    }
+    assert declared == EXPECTED_SCOPES
 
 
 async def test_every_route_admits_exactly_the_roles_it_declares(site: Site) -> None:
