@@ -24,6 +24,7 @@ from api.routes import (
     campaigns,
     dashboards,
     drift,
+    hooks,
     integrations,
     journey,
     members,
@@ -38,6 +39,7 @@ from api.routes import (
 )
 from api.security import PublicRateLimits, TooManyRequests, security_headers
 from api.settings import Settings
+from api.webhook_nudger import nudging
 from domain.errors import Conflict, InvalidField, NotFound, PerennialError, Rejected
 from models.base import async_session_factory, make_async_engine
 
@@ -57,7 +59,8 @@ def create_app(settings: Settings, temporal: Client | None = None) -> FastAPI:
         app.state.settings = settings
         app.state.sessions = async_session_factory(engine)
         app.state.temporal = temporal or await temporal_connection.connect(settings)
-        yield
+        async with nudging(app.state.temporal, settings):
+            yield
         await engine.dispose()
 
     app = FastAPI(title="Perennial", version="0.1.0", lifespan=lifespan)
@@ -78,6 +81,7 @@ def create_app(settings: Settings, temporal: Client | None = None) -> FastAPI:
         dashboards,
         campaigns,
         tokens,
+        hooks,
         webhooks,
     )
     for router in (module.router for module in routers):

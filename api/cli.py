@@ -76,7 +76,9 @@ async def _run_worker(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with running:
+    from api.webhook_nudger import nudging
+
+    async with running, nudging(client, settings):
         logging.getLogger(__name__).info("worker polling task queue %s", settings.temporal_task_queue)
         await stop.wait()
 

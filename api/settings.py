@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     public_read_limit: str = "300/minute"
     public_write_limit: str = "10/minute"
 
+    # Outbound webhooks may reach loopback and private networks only where that is intended (development,
+    # tests, or an operator who sets it); in production it would let an organizer probe the internal network.
+    webhook_allow_private_addresses: bool | None = None
+
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025
     smtp_sender: str = "Perennial <noreply@perennial.localhost>"
@@ -90,6 +94,15 @@ class Settings(BaseSettings):
             if len(self.secret_key) < 32:
                 raise ConfigError("PERENNIAL_SECRET_KEY must be at least 32 characters long.")
         return self
+
+    @property
+    def webhooks_may_reach_private_addresses(self) -> bool:
+        if self.webhook_allow_private_addresses is not None:
+            return self.webhook_allow_private_addresses
+        return self.environment != Environment.PRODUCTION
+
+    def webhook_sender_id(self, endpoint_id: int) -> str:
+        return f"{self.workflow_id_prefix}webhook-{endpoint_id}"
 
     def journey_id(self, member_id: int) -> str:
         return f"{self.workflow_id_prefix}member-{member_id}"

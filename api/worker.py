@@ -6,6 +6,7 @@ import compileall
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import httpx
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from temporalio.client import Client
 from temporalio.worker import Worker
@@ -23,7 +24,9 @@ from activities.reconcile import ReconcileStore
 from activities.smtp import SmtpServer, SmtpTransport
 from activities.store import JourneyStore
 from activities.trust import TrustStore
+from activities.webhooks import WebhookStore
 from api.settings import Settings
+from domain.sealing import Sealer
 from models.base import make_engine, session_factory
 from workflows import registry
 
@@ -92,6 +95,13 @@ def build_worker(
             ReconcileStore(sessions, policy.access),
             MentorshipStore(sessions, mailer),
             CampaignStore(sessions, mailer, settings.secret_key, settings.base_url),
+            WebhookStore(
+                sessions,
+                # Redirects are not followed: a receiver must not bounce deliveries to another address.
+                httpx.Client(follow_redirects=False),
+                Sealer(settings.payload_key),
+                allow_private_addresses=settings.webhooks_may_reach_private_addresses,
+            ),
         ),
         activity_executor=ThreadPoolExecutor(MAX_CONCURRENT_ACTIVITIES),
         max_concurrent_activities=MAX_CONCURRENT_ACTIVITIES,

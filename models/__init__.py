@@ -1,6 +1,8 @@
 """The record: SQLAlchemy models. Importing this package registers every table on Base.metadata."""
 
-import models.rollup_upkeep  # noqa: F401  (registers the flush hook that keeps the rollups current)
+# Flush hooks: one keeps the rollups current, the other queues webhook deliveries (a transactional outbox).
+import models.rollup_upkeep
+import models.webhook_outbox  # noqa: F401
 from models.access import AccessGrant, GrantStatus
 from models.api_token import ApiToken
 from models.base import Base
@@ -23,6 +25,7 @@ from models.rollups import (
 from models.share import ShareLink
 from models.trust import TrustScore
 from models.vouch import Vouch, VouchPenalty
+from models.webhook import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "AccessGrant",
@@ -38,6 +41,7 @@ __all__ = [
     "ContributorMonth",
     "ContributorSpan",
     "CyclePresence",
+    "DeliveryStatus",
     "DriftRecord",
     "Event",
     "GrantStatus",
@@ -61,4 +65,6 @@ __all__ = [
     "UnclaimedIdentity",
     "Vouch",
     "VouchPenalty",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

@@ -15,6 +15,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.reconcile import ReconcileStore
     from activities.store import JourneyStore
     from activities.trust import TrustStore
+    from activities.webhooks import WebhookStore
 
 from workflows.access_grant import AccessGrant
 from workflows.access_reconcile import AccessReconcile
@@ -22,6 +23,7 @@ from workflows.member_journey import MemberJourney
 from workflows.mentorship import Mentorship
 from workflows.reengagement import ReengagementCampaign
 from workflows.trust_recompute import TrustRecompute
+from workflows.webhook_sender import WebhookSender
 
 WORKFLOWS: Sequence[type] = (
     MemberJourney,
@@ -30,6 +32,7 @@ WORKFLOWS: Sequence[type] = (
     AccessReconcile,
     Mentorship,
     ReengagementCampaign,
+    WebhookSender,
 )
 
 
@@ -43,6 +46,7 @@ def activities(
     reconcile: ReconcileStore,
     mentorship: MentorshipStore,
     campaigns: CampaignStore,
+    webhooks: WebhookStore,
 ) -> list[Callable[..., Any]]:
     return [
         grants.open_grant,
@@ -65,6 +69,9 @@ def activities(
         campaigns.plan_campaign,
         campaigns.send_campaign_wave,
         campaigns.close_campaign,
+        webhooks.due_webhook_deliveries,
+        webhooks.send_webhook,
+        webhooks.report_webhook_circuit,
         store.start_journey,
         store.record_step,
         store.record_vouch,

@@ -122,6 +122,16 @@ EXPECTED_ACCESS: dict[tuple[str, str], tuple[object, bool]] = {
     ("GET", "/tokens"): (ORGANIZERS, False),
     ("POST", "/tokens"): (ORGANIZERS, False),
     ("POST", "/tokens/{token_id}/revoke"): (ORGANIZERS, False),
+    ("GET", "/api/hooks"): (ORGANIZERS, False),
+    ("POST", "/api/hooks"): (ORGANIZERS, False),
+    ("GET", "/api/hooks/{endpoint_id}"): (ORGANIZERS, False),
+    ("POST", "/api/hooks/{endpoint_id}/disable"): (ORGANIZERS, False),
+    ("POST", "/api/hooks/deliveries/{delivery_id}/replay"): (ORGANIZERS, False),
+    ("GET", "/hooks"): (ORGANIZERS, False),
+    ("POST", "/hooks"): (ORGANIZERS, False),
+    ("GET", "/hooks/{endpoint_id}"): (ORGANIZERS, False),
+    ("POST", "/hooks/{endpoint_id}/disable"): (ORGANIZERS, False),
+    ("POST", "/hooks/deliveries/{delivery_id}/replay"): (ORGANIZERS, False),
 }
 # Which routes an API token may call, and with which scope; every other route refuses tokens.
 EXPECTED_SCOPES: dict[tuple[str, str], Scope] = {
@@ -129,6 +139,11 @@ EXPECTED_SCOPES: dict[tuple[str, str], Scope] = {
     ("GET", "/api/members/{member_id}"): Scope.READ_MEMBERS,
     ("POST", "/api/members/{member_id}/contributions"): Scope.WRITE_EVENTS,
     ("POST", "/api/contributions"): Scope.WRITE_EVENTS,
+    ("GET", "/api/hooks"): Scope.MANAGE_WEBHOOKS,
+    ("POST", "/api/hooks"): Scope.MANAGE_WEBHOOKS,
+    ("GET", "/api/hooks/{endpoint_id}"): Scope.MANAGE_WEBHOOKS,
+    ("POST", "/api/hooks/{endpoint_id}/disable"): Scope.MANAGE_WEBHOOKS,
+    ("POST", "/api/hooks/deliveries/{delivery_id}/replay"): Scope.MANAGE_WEBHOOKS,
 }
 # Public, but each call must carry the sender's signature: an unsigned call is refused whoever makes it.
 SIGNED_BY_SENDER = {"/webhooks/github"}
@@ -176,6 +191,8 @@ async def call(client: httpx.AsyncClient, route: APIRoute, member_id: int) -> ht
         table="cohorts",
         link_id=1,
         token_id=1,
+        endpoint_id=1,
+        delivery_id=1,
         token="not-a-token",
     )
     method = sorted(route.methods)[0]

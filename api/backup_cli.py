@@ -1,0 +1,424 @@
+"""`perennial backup create | verify | restore`: the database together with the dev server's Temporal state.
+
+Temporal is copied first and the database second, so the record may be a moment ahead of the process
+but never behind it. A journey restored one step behind its record runs that step's activity again,
+which finds its idempotency key and writes nothing. A record behind its journey would lose writes that
+Temporal never repeats, and would give a running journey's member id to the next signup.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sqlite3
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Annotated, Literal, TypeVar
+
+import sqlalchemy as sa
+import typer
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.engine import make_url
+
+from api.settings import Settings
+from domain.errors import ConfigError, PerennialError, Rejected
+
+FORMAT = 1
+MANIFEST = "manifest.json"
+Kind = Literal["temporal-dev-sqlite", "sqlite", "postgresql"]
+FILES: dict[Kind, str] = {
+    "temporal-dev-sqlite": "temporal.db",
+    "sqlite": "perennial.db",
+    "postgresql": "perennial.dump",
+}
+# Objects belong to whoever restores: the roles of the backed-up server may not exist where it lands.
+PG_RESTORE = ("--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction")
+NO_TEMPORAL = (
+    "Temporal state: no --temporal-db was given; a Temporal cluster or Temporal Cloud is backed up on "
+    "its own side (docs/backup.md)"
+)
+ALWAYS_LEFT_OUT = [
+    "secrets: PERENNIAL_SECRET_KEY and PERENNIAL_PAYLOAD_KEY (keep them in your secret store; restored "
+    "journeys can only be read with the same payload key)",
+    "the policy file (PERENNIAL_POLICY_PATH) and the development outbox",
+]
+T = TypeVar("T")
+
+app = typer.Typer(no_args_is_help=True, help="Back up and restore the database with the Temporal state.")
+Backup = Annotated[Path, typer.Argument(help="A directory made by `perennial backup create`.")]
+TemporalDb = Annotated[
+    Path | None,
+    typer.Option(
+        envvar="PERENNIAL_TEMPORAL_DB",
+        help="The dev server's --db-filename (var/temporal.db under `make run`); not for a cluster or Cloud.",
+    ),
+]
+
+
+class Part(BaseModel):
+    name: Literal["temporal", "database"]
+    kind: Kind
+    file: str
+    source: str
+    taken_at: datetime
+    size_bytes: int
+    sha256: str
+
+
+class Manifest(BaseModel):
+    format: int
+    created_at: datetime
+    perennial_version: str
+    alembic_revision: str | None
+    temporal_namespace: str
+    temporal_task_queue: str
+    workflow_id_prefix: str
+    payload_key_fingerprint: str
+    parts: list[Part]
+    not_included: list[str]
+
+    def part(self, name: str) -> Part | None:
+        return next((p for p in self.parts if p.name == name), None)
+
+
+@app.command("create")
+def create_command(
+    dest: Annotated[Path, typer.Argument(help="A new directory for this backup.")],
+    temporal_db: TemporalDb = None,
+) -> None:
+    """Back up the Temporal dev server's file (when given), then the database, while everything runs."""
+    manifest = _cli(lambda: create(Settings(), dest, temporal_db))
+    for part in manifest.parts:
+        typer.echo(f"{part.name:<9} {part.file:<15} {part.size_bytes:>14,} bytes  sha256 {part.sha256}")
+    if temporal_db is None:
+        typer.echo(f"not included: {NO_TEMPORAL}", err=True)
+    typer.echo(f"backup written to {dest}")
+
+
+@app.command("verify")
+def verify_command(src: Backup) -> None:
+    """Check a backup without restoring it: manifest, sizes, sha256, and that every file opens."""
+    manifest = _cli(lambda: verify(src))
+    parts = ", ".join(
+        f"{p.name} ({p.kind}, taken {p.taken_at:%Y-%m-%d %H:%M:%S} UTC)" for p in manifest.parts
+    )
+    typer.echo(f"{src} is intact: {parts}; schema revision {manifest.alembic_revision}")
+
+
+@app.command("restore")
+def restore_command(
+    src: Backup,
+    temporal_db: TemporalDb = None,
+    force: Annotated[bool, typer.Option(help="Replace a database or file that is not empty.")] = False,
+) -> None:
+    """With everything stopped, restore the database at DATABASE_URL and the dev server's file."""
+    for note in _cli(lambda: restore(Settings(), src, temporal_db, force=force)):
+        typer.echo(f"next: {note}")
+    typer.echo(f"restored from {src}")
+
+
+def create(settings: Settings, dest: Path, temporal_db: Path | None) -> Manifest:
+    """Copy the dev server's Temporal file (if given), then the database, into a new directory `dest`."""
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise Rejected(f"{dest} already exists and is not empty; give each backup a new directory.")
+    kind = _database_kind(settings.database_url)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
+    try:
+        parts = [_take(work, "temporal", "temporal-dev-sqlite", str(temporal_db))] if temporal_db else []
+        if kind == "sqlite":
+            parts.append(_take(work, "database", kind, str(_sqlite_path(settings.database_url))))
+            revision = _sqlite_revision(work / FILES[kind])
+        else:
+            revision = _postgres_revision(settings.database_url)
+            parts.append(_take(work, "database", kind, settings.database_url))
+        manifest = Manifest(
+            format=FORMAT,
+            created_at=datetime.now(UTC),
+            perennial_version=metadata.version("perennial"),
+            alembic_revision=revision,
+            temporal_namespace=settings.temporal_namespace,
+            temporal_task_queue=settings.temporal_task_queue,
+            workflow_id_prefix=settings.workflow_id_prefix,
+            payload_key_fingerprint=fingerprint(settings.payload_key),
+            parts=parts,
+            not_included=ALWAYS_LEFT_OUT if temporal_db else [NO_TEMPORAL, *ALWAYS_LEFT_OUT],
+        )
+        (work / MANIFEST).write_text(manifest.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        if dest.exists():
+            dest.rmdir()
+        work.rename(dest)  # a backup directory holds a whole backup or does not exist
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return manifest
+
+
+def verify(src: Path) -> Manifest:
+    """Check the manifest, every file's size and sha256, and that each file opens as what it claims."""
+    manifest = read_manifest(src)
+    for part in manifest.parts:
+        path = src / part.file
+        if not path.is_file():
+            raise Rejected(f"{path} is missing: this backup is incomplete; use another one.")
+        if (path.stat().st_size, _sha256(path)) != (part.size_bytes, part.sha256):
+            raise Rejected(
+                f"{path} does not match its size or sha256 in the manifest: it was changed or "
+                "damaged after the backup was taken; use another backup."
+            )
+        if part.kind == "postgresql":
+            _run("pg_restore", "--list", str(path))
+        else:
+            _check_sqlite(path)
+    return manifest
+
+
+def restore(settings: Settings, src: Path, temporal_db: Path | None, *, force: bool) -> list[str]:
+    """Restore into the configured database (and `temporal_db`); returns what the operator does next."""
+    manifest = verify(src)
+    database, temporal = manifest.part("database"), manifest.part("temporal")
+    kind = _database_kind(settings.database_url)
+    if database is None or database.kind != kind:
+        raise Rejected(
+            f"This backup holds {database.kind if database else 'no'} database but DATABASE_URL "
+            f"points at {kind}; Perennial does not convert between the two."
+        )
+    _check_temporal_settings(settings, manifest, temporal_db)
+    notes = _schema_notes(manifest.alembic_revision)
+    files = [(temporal_db, temporal)] if temporal_db and temporal else []
+    if kind == "sqlite":
+        files.append((_sqlite_path(settings.database_url), database))
+    elif (tables := _postgres_tables(settings.database_url)) and not force:
+        raise Rejected(
+            f"{_redacted(settings.database_url)} already holds {tables} tables; restore into a "
+            "new empty database (createdb NAME), or pass --force to drop its public schema."
+        )
+    for target, _ in files:
+        if target.exists() and target.stat().st_size > 0 and not force:
+            raise Rejected(f"{target} already exists; stop Perennial and move it aside, or pass --force.")
+    if kind == "postgresql":
+        if force:
+            _drop_public_schema(settings.database_url)
+        _run("pg_restore", *PG_RESTORE, str(src / database.file), url=settings.database_url)
+    for target, part in files:
+        for stale in (target, *(target.with_name(target.name + s) for s in ("-wal", "-shm", "-journal"))):
+            stale.unlink(missing_ok=True)  # a stale -wal beside the restored file would be replayed into it
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _copy_sqlite(src / part.file, target)
+    if temporal_db:
+        notes.append(f"start the Temporal dev server with --db-filename {temporal_db}, then worker and web")
+    return notes
+
+
+def read_manifest(src: Path) -> Manifest:
+    path = src / MANIFEST
+    if not path.is_file():
+        raise Rejected(f"{path} is missing; give a directory made by `perennial backup create`.")
+    try:
+        manifest = Manifest.model_validate_json(path.read_bytes())
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'file'}: {e['msg']}" for e in exc.errors())
+        raise Rejected(f"{path} is not a valid backup manifest ({problems}).") from exc
+    if manifest.format != FORMAT:
+        raise Rejected(
+            f"{path} is in format {manifest.format}, this release reads format {FORMAT}: restore "
+            f"with the Perennial release that made it ({manifest.perennial_version})."
+        )
+    return manifest
+
+
+def fingerprint(payload_key: str) -> str:
+    """Tells whether two payload keys are the same without writing either into the backup."""
+    return hashlib.sha256(b"perennial payload key\0" + payload_key.encode()).hexdigest()[:16]
+
+
+def _take(work: Path, name: Literal["temporal", "database"], kind: Kind, source: str) -> Part:
+    taken_at, path = datetime.now(UTC), work / FILES[kind]
+    if kind == "postgresql":
+        _run("pg_dump", "--format=custom", f"--file={path}", url=source)
+        source = _redacted(source)
+    else:
+        _copy_sqlite(Path(source), path)
+    size, digest = path.stat().st_size, _sha256(path)
+    return Part(
+        name=name, kind=kind, file=path.name, source=source, taken_at=taken_at, size_bytes=size, sha256=digest
+    )
+
+
+def _copy_sqlite(source: Path, target: Path) -> None:
+    if not source.is_file():
+        raise Rejected(f"{source} does not exist; give the path of the SQLite file to copy.")
+    try:
+        reader = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        with closing(reader) as src, closing(sqlite3.connect(target)) as dst:
+            src.backup(dst)  # in one step: a consistent snapshot even while the app or dev server writes
+            dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, whatever the source uses
+    except sqlite3.Error as exc:
+        raise Rejected(f"cannot copy {source}: {exc}") from exc
+
+
+def _check_sqlite(path: Path) -> None:
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
+            result = [row[0] for row in db.execute("PRAGMA integrity_check")]
+    except sqlite3.Error as exc:
+        result = [str(exc)]
+    if result != ["ok"]:
+        raise Rejected(
+            f"{path} fails SQLite's integrity check ({'; '.join(result[:3])}); use another backup."
+        )
+
+
+def _sqlite_revision(path: Path) -> str | None:
+    with closing(sqlite3.connect(path)) as db:
+        try:
+            row = db.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.OperationalError:
+            return None  # never migrated
+    return None if row is None else str(row[0])
+
+
+@contextmanager
+def _postgres(url: str) -> Iterator[sa.Connection]:
+    from models.base import make_engine
+
+    engine = make_engine(url, poolclass=sa.NullPool)
+    try:
+        with engine.connect() as conn:
+            yield conn
+    except sa.exc.OperationalError as exc:
+        raise Rejected(
+            f"cannot use {_redacted(url)} ({str(exc.orig).strip()}); check DATABASE_URL, and "
+            "create the database first if it is new."
+        ) from exc
+    finally:
+        engine.dispose()
+
+
+def _postgres_revision(url: str) -> str | None:
+    with _postgres(url) as conn:
+        if not sa.inspect(conn).has_table("alembic_version"):
+            return None
+        revision = conn.scalar(sa.text("SELECT version_num FROM alembic_version"))
+    return None if revision is None else str(revision)
+
+
+def _postgres_tables(url: str) -> int:
+    with _postgres(url) as conn:
+        return len(sa.inspect(conn).get_table_names())
+
+
+def _drop_public_schema(url: str) -> None:
+    with _postgres(url) as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+        conn.commit()
+
+
+def _run(tool: str, *args: str, url: str | None = None) -> None:
+    found = shutil.which(tool)
+    if found is None:
+        raise ConfigError(
+            f"{tool} is not on PATH; install the PostgreSQL client tools, at least as new as "
+            "the server (e.g. apt-get install postgresql-client)."
+        )
+    env, target = dict(os.environ), []
+    if url is not None:
+        parsed = make_url(url)
+        if parsed.password is not None:
+            env["PGPASSWORD"] = str(parsed.password)  # in the environment: never on a command line
+        target = [
+            "--no-password",
+            "--dbname",
+            parsed.set(drivername="postgresql", password=None).render_as_string(hide_password=False),
+        ]
+    done = subprocess.run([found, *target, *args], env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    if done.returncode != 0:
+        raise Rejected(f"{tool} failed: {done.stderr.strip() or f'exit status {done.returncode}'}")
+
+
+def _check_temporal_settings(settings: Settings, manifest: Manifest, temporal_db: Path | None) -> None:
+    if manifest.part("temporal") is None:
+        if temporal_db is not None:
+            raise Rejected(
+                "This backup holds no Temporal state (it was taken without --temporal-db); "
+                "leave out --temporal-db, and read docs/backup.md on restoring without it."
+            )
+        return
+    if temporal_db is None:
+        raise Rejected(
+            "This backup holds the Temporal dev server's state: pass --temporal-db PATH, the file "
+            "the dev server will start from (var/temporal.db under `make run`)."
+        )
+    if fingerprint(settings.payload_key) != manifest.payload_key_fingerprint:
+        raise Rejected(
+            "PERENNIAL_PAYLOAD_KEY is not the key in use when this backup was taken, so the "
+            "restored journeys could not be read: set it to that key and run again."
+        )
+    for variable, now, then in (
+        ("TEMPORAL_NAMESPACE", settings.temporal_namespace, manifest.temporal_namespace),
+        ("PERENNIAL_TEMPORAL_TASK_QUEUE", settings.temporal_task_queue, manifest.temporal_task_queue),
+        ("PERENNIAL_WORKFLOW_ID_PREFIX", settings.workflow_id_prefix, manifest.workflow_id_prefix),
+    ):
+        if now != then:
+            raise Rejected(
+                f"{variable} is {now!r} but the backup's journeys use {then!r}: set "
+                f"{variable}={then} so the worker finds them."
+            )
+
+
+def _schema_notes(revision: str | None) -> list[str]:
+    from alembic.script import ScriptDirectory
+
+    from models.migrate import alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    head = script.get_current_head()
+    if revision == head:
+        return []
+    if revision is not None and revision not in {r.revision for r in script.walk_revisions()}:
+        raise Rejected(
+            f"The backup's schema is at revision {revision}, which this release does not know "
+            f"(its newest is {head}): restore with the release that made the backup."
+        )
+    return [f"the schema is at revision {revision}, this release at {head}: run `perennial migrate`"]
+
+
+def _database_kind(url: str) -> Literal["sqlite", "postgresql"]:
+    backend = make_url(url).get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise ConfigError(f"DATABASE_URL uses {backend}; Perennial backs up sqlite and postgresql only.")
+    return "sqlite" if backend == "sqlite" else "postgresql"
+
+
+def _sqlite_path(url: str) -> Path:
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        raise ConfigError("DATABASE_URL names an in-memory SQLite database; there is nothing to back up.")
+    return Path(database)
+
+
+def _redacted(url: str) -> str:
+    return make_url(url).set(drivername=make_url(url).get_backend_name()).render_as_string(hide_password=True)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _cli(action: Callable[[], T]) -> T:
+    try:
+        return action()
+    except PerennialError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
