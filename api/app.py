@@ -33,11 +33,18 @@ from api.routes import (
     reviews,
     standing,
     tokens,
+    transfer,
     trust,
     vouches,
     webhooks,
 )
-from api.security import PublicRateLimits, TooManyRequests, security_headers
+from api.security import (
+    PublicRateLimits,
+    TooManyRequests,
+    UploadsOnlyWhereExpected,
+    is_upload,
+    security_headers,
+)
 from api.settings import Settings
 from api.webhook_nudger import nudging
 from domain.errors import Conflict, InvalidField, NotFound, PerennialError, Rejected
@@ -81,6 +88,7 @@ def create_app(settings: Settings, temporal: Client | None = None) -> FastAPI:
         dashboards,
         campaigns,
         tokens,
+        transfer,
         hooks,
         webhooks,
     )
@@ -100,7 +108,9 @@ def create_app(settings: Settings, temporal: Client | None = None) -> FastAPI:
         signing_secret=settings.secret_key,
         cookie_secure=settings.secure_cookies,
         always_protect=ALWAYS_PROTECT,
+        skip_if_scope=is_upload,
     )
+    app.add_middleware(UploadsOnlyWhereExpected)
     app.add_middleware(SecureASGIMiddleware, secure=security_headers(settings.secure_cookies))
     return app
 

@@ -14,14 +14,13 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from collections.abc import Callable
+from contextlib import closing
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Annotated, Literal, TypeVar
 
-import sqlalchemy as sa
 import typer
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.engine import make_url
@@ -31,23 +30,16 @@ from domain.errors import ConfigError, PerennialError, Rejected
 
 FORMAT = 1
 MANIFEST = "manifest.json"
-Kind = Literal["temporal-dev-sqlite", "sqlite", "postgresql"]
+Kind = Literal["temporal-dev", "sqlite", "postgresql"]
 FILES: dict[Kind, str] = {
-    "temporal-dev-sqlite": "temporal.db",
+    "temporal-dev": "temporal.db",
     "sqlite": "perennial.db",
     "postgresql": "perennial.dump",
 }
 # Objects belong to whoever restores: the roles of the backed-up server may not exist where it lands.
 PG_RESTORE = ("--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction")
-NO_TEMPORAL = (
-    "Temporal state: no --temporal-db was given; a Temporal cluster or Temporal Cloud is backed up on "
-    "its own side (docs/backup.md)"
-)
-ALWAYS_LEFT_OUT = [
-    "secrets: PERENNIAL_SECRET_KEY and PERENNIAL_PAYLOAD_KEY (keep them in your secret store; restored "
-    "journeys can only be read with the same payload key)",
-    "the policy file (PERENNIAL_POLICY_PATH) and the development outbox",
-]
+NO_TEMPORAL = "Temporal state (no --temporal-db): a cluster or Temporal Cloud is backed up on its own side"
+LEFT_OUT = ["secrets (PERENNIAL_SECRET_KEY, PERENNIAL_PAYLOAD_KEY)", "the policy file", "the dev outbox"]
 T = TypeVar("T")
 
 app = typer.Typer(no_args_is_help=True, help="Back up and restore the database with the Temporal state.")
@@ -76,10 +68,7 @@ class Manifest(BaseModel):
     created_at: datetime
     perennial_version: str
     alembic_revision: str | None
-    temporal_namespace: str
-    temporal_task_queue: str
-    workflow_id_prefix: str
-    payload_key_fingerprint: str
+    journey_settings: dict[str, str]
     parts: list[Part]
     not_included: list[str]
 
@@ -105,9 +94,7 @@ def create_command(
 def verify_command(src: Backup) -> None:
     """Check a backup without restoring it: manifest, sizes, sha256, and that every file opens."""
     manifest = _cli(lambda: verify(src))
-    parts = ", ".join(
-        f"{p.name} ({p.kind}, taken {p.taken_at:%Y-%m-%d %H:%M:%S} UTC)" for p in manifest.parts
-    )
+    parts = ", ".join(f"{p.name} ({p.kind}, taken {p.taken_at:%Y-%m-%d %H:%M:%S}Z)" for p in manifest.parts)
     typer.echo(f"{src} is intact: {parts}; schema revision {manifest.alembic_revision}")
 
 
@@ -131,7 +118,7 @@ def create(settings: Settings, dest: Path, temporal_db: Path | None) -> Manifest
     dest.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
     try:
-        parts = [_take(work, "temporal", "temporal-dev-sqlite", str(temporal_db))] if temporal_db else []
+        parts = [_take(work, "temporal", "temporal-dev", str(temporal_db))] if temporal_db else []
         if kind == "sqlite":
             parts.append(_take(work, "database", kind, str(_sqlite_path(settings.database_url))))
             revision = _sqlite_revision(work / FILES[kind])
@@ -143,12 +130,9 @@ def create(settings: Settings, dest: Path, temporal_db: Path | None) -> Manifest
             created_at=datetime.now(UTC),
             perennial_version=metadata.version("perennial"),
             alembic_revision=revision,
-            temporal_namespace=settings.temporal_namespace,
-            temporal_task_queue=settings.temporal_task_queue,
-            workflow_id_prefix=settings.workflow_id_prefix,
-            payload_key_fingerprint=fingerprint(settings.payload_key),
+            journey_settings=journey_settings(settings),
             parts=parts,
-            not_included=ALWAYS_LEFT_OUT if temporal_db else [NO_TEMPORAL, *ALWAYS_LEFT_OUT],
+            not_included=LEFT_OUT if temporal_db else [NO_TEMPORAL, *LEFT_OUT],
         )
         (work / MANIFEST).write_text(manifest.model_dump_json(indent=2) + "\n", encoding="utf-8")
         if dest.exists():
@@ -168,10 +152,7 @@ def verify(src: Path) -> Manifest:
         if not path.is_file():
             raise Rejected(f"{path} is missing: this backup is incomplete; use another one.")
         if (path.stat().st_size, _sha256(path)) != (part.size_bytes, part.sha256):
-            raise Rejected(
-                f"{path} does not match its size or sha256 in the manifest: it was changed or "
-                "damaged after the backup was taken; use another backup."
-            )
+            raise Rejected(f"{path} does not match its manifest (size, sha256): use another backup.")
         if part.kind == "postgresql":
             _run("pg_restore", "--list", str(path))
         else:
@@ -194,7 +175,7 @@ def restore(settings: Settings, src: Path, temporal_db: Path | None, *, force: b
     files = [(temporal_db, temporal)] if temporal_db and temporal else []
     if kind == "sqlite":
         files.append((_sqlite_path(settings.database_url), database))
-    elif (tables := _postgres_tables(settings.database_url)) and not force:
+    elif (tables := len(_postgres_tables(settings.database_url))) and not force:
         raise Rejected(
             f"{_redacted(settings.database_url)} already holds {tables} tables; restore into a "
             "new empty database (createdb NAME), or pass --force to drop its public schema."
@@ -204,7 +185,7 @@ def restore(settings: Settings, src: Path, temporal_db: Path | None, *, force: b
             raise Rejected(f"{target} already exists; stop Perennial and move it aside, or pass --force.")
     if kind == "postgresql":
         if force:
-            _drop_public_schema(settings.database_url)
+            _psql(settings.database_url, "DROP SCHEMA public CASCADE; CREATE SCHEMA public")
         _run("pg_restore", *PG_RESTORE, str(src / database.file), url=settings.database_url)
     for target, part in files:
         for stale in (target, *(target.with_name(target.name + s) for s in ("-wal", "-shm", "-journal"))):
@@ -227,15 +208,20 @@ def read_manifest(src: Path) -> Manifest:
         raise Rejected(f"{path} is not a valid backup manifest ({problems}).") from exc
     if manifest.format != FORMAT:
         raise Rejected(
-            f"{path} is in format {manifest.format}, this release reads format {FORMAT}: restore "
-            f"with the Perennial release that made it ({manifest.perennial_version})."
+            f"{path} is in format {manifest.format}: restore it with {manifest.perennial_version}."
         )
     return manifest
 
 
-def fingerprint(payload_key: str) -> str:
-    """Tells whether two payload keys are the same without writing either into the backup."""
-    return hashlib.sha256(b"perennial payload key\0" + payload_key.encode()).hexdigest()[:16]
+def journey_settings(settings: Settings) -> dict[str, str]:
+    """What a worker needs to find and read the restored journeys; the payload key as a fingerprint only."""
+    key = hashlib.sha256(b"payload key\0" + settings.payload_key.encode()).hexdigest()[:16]
+    return {
+        "TEMPORAL_NAMESPACE": settings.temporal_namespace,
+        "PERENNIAL_TEMPORAL_TASK_QUEUE": settings.temporal_task_queue,
+        "PERENNIAL_WORKFLOW_ID_PREFIX": settings.workflow_id_prefix,
+        "PERENNIAL_PAYLOAD_KEY": key,
+    }
 
 
 def _take(work: Path, name: Literal["temporal", "database"], kind: Kind, source: str) -> Part:
@@ -270,9 +256,7 @@ def _check_sqlite(path: Path) -> None:
     except sqlite3.Error as exc:
         result = [str(exc)]
     if result != ["ok"]:
-        raise Rejected(
-            f"{path} fails SQLite's integrity check ({'; '.join(result[:3])}); use another backup."
-        )
+        raise Rejected(f"{path} fails SQLite's integrity check ({result[0]}); use another backup.")
 
 
 def _sqlite_revision(path: Path) -> str | None:
@@ -284,93 +268,56 @@ def _sqlite_revision(path: Path) -> str | None:
     return None if row is None else str(row[0])
 
 
-@contextmanager
-def _postgres(url: str) -> Iterator[sa.Connection]:
-    from models.base import make_engine
-
-    engine = make_engine(url, poolclass=sa.NullPool)
-    try:
-        with engine.connect() as conn:
-            yield conn
-    except sa.exc.OperationalError as exc:
-        raise Rejected(
-            f"cannot use {_redacted(url)} ({str(exc.orig).strip()}); check DATABASE_URL, and "
-            "create the database first if it is new."
-        ) from exc
-    finally:
-        engine.dispose()
+def _postgres_tables(url: str) -> list[str]:
+    return _psql(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'").split()
 
 
 def _postgres_revision(url: str) -> str | None:
-    with _postgres(url) as conn:
-        if not sa.inspect(conn).has_table("alembic_version"):
-            return None
-        revision = conn.scalar(sa.text("SELECT version_num FROM alembic_version"))
-    return None if revision is None else str(revision)
+    if "alembic_version" not in _postgres_tables(url):
+        return None  # never migrated
+    return _psql(url, "SELECT version_num FROM alembic_version").strip() or None
 
 
-def _postgres_tables(url: str) -> int:
-    with _postgres(url) as conn:
-        return len(sa.inspect(conn).get_table_names())
+def _psql(url: str, sql: str) -> str:
+    return _run(
+        "psql", "--no-psqlrc", "--tuples-only", "--no-align", "-v", "ON_ERROR_STOP=1", "-c", sql, url=url
+    )
 
 
-def _drop_public_schema(url: str) -> None:
-    with _postgres(url) as conn:
-        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
-        conn.commit()
-
-
-def _run(tool: str, *args: str, url: str | None = None) -> None:
+def _run(tool: str, *args: str, url: str | None = None) -> str:
     found = shutil.which(tool)
     if found is None:
-        raise ConfigError(
-            f"{tool} is not on PATH; install the PostgreSQL client tools, at least as new as "
-            "the server (e.g. apt-get install postgresql-client)."
-        )
+        raise ConfigError(f"{tool} is missing: install the PostgreSQL client tools, as new as the server.")
     env, target = dict(os.environ), []
     if url is not None:
         parsed = make_url(url)
         if parsed.password is not None:
             env["PGPASSWORD"] = str(parsed.password)  # in the environment: never on a command line
-        target = [
-            "--no-password",
-            "--dbname",
-            parsed.set(drivername="postgresql", password=None).render_as_string(hide_password=False),
-        ]
+        libpq = parsed.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
+        target = ["--no-password", "--dbname", libpq]
     done = subprocess.run([found, *target, *args], env=env, capture_output=True, text=True, check=False)  # noqa: S603
     if done.returncode != 0:
         raise Rejected(f"{tool} failed: {done.stderr.strip() or f'exit status {done.returncode}'}")
+    return done.stdout
 
 
 def _check_temporal_settings(settings: Settings, manifest: Manifest, temporal_db: Path | None) -> None:
     if manifest.part("temporal") is None:
         if temporal_db is not None:
-            raise Rejected(
-                "This backup holds no Temporal state (it was taken without --temporal-db); "
-                "leave out --temporal-db, and read docs/backup.md on restoring without it."
-            )
+            raise Rejected("This backup holds no Temporal state: leave out --temporal-db (docs/backup.md).")
         return
     if temporal_db is None:
         raise Rejected(
             "This backup holds the Temporal dev server's state: pass --temporal-db PATH, the file "
             "the dev server will start from (var/temporal.db under `make run`)."
         )
-    if fingerprint(settings.payload_key) != manifest.payload_key_fingerprint:
+    then, now = manifest.journey_settings, journey_settings(settings)
+    if wrong := [name for name in then if now.get(name) != then[name]]:
+        fixes = ", ".join("the key in use then" if n.endswith("KEY") else f"{n}={then[n]!r}" for n in wrong)
         raise Rejected(
-            "PERENNIAL_PAYLOAD_KEY is not the key in use when this backup was taken, so the "
-            "restored journeys could not be read: set it to that key and run again."
+            f"{', '.join(wrong)} differ from the backup's, so the worker would not find or read "
+            f"the restored journeys: set {fixes}."
         )
-    for variable, now, then in (
-        ("TEMPORAL_NAMESPACE", settings.temporal_namespace, manifest.temporal_namespace),
-        ("PERENNIAL_TEMPORAL_TASK_QUEUE", settings.temporal_task_queue, manifest.temporal_task_queue),
-        ("PERENNIAL_WORKFLOW_ID_PREFIX", settings.workflow_id_prefix, manifest.workflow_id_prefix),
-    ):
-        if now != then:
-            raise Rejected(
-                f"{variable} is {now!r} but the backup's journeys use {then!r}: set "
-                f"{variable}={then} so the worker finds them."
-            )
 
 
 def _schema_notes(revision: str | None) -> list[str]:

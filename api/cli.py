@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from api import import_cli, mentors_cli, report_cli, trust_cli
+from api import backup_cli, import_cli, mentors_cli, report_cli, trust_cli
 from api.settings import Settings
 from domain.roles import Role
 
@@ -19,6 +19,7 @@ app.add_typer(trust_cli.app, name="trust")
 app.add_typer(import_cli.app, name="import")
 app.add_typer(mentors_cli.app, name="mentors")
 app.add_typer(report_cli.app, name="report")
+app.add_typer(backup_cli.app, name="backup")
 
 
 def _settings() -> Settings:

@@ -3,9 +3,14 @@
 
 from __future__ import annotations
 
+import secrets
 import time
+from collections.abc import Mapping
+from typing import Any
 
-from fastapi import Request
+from fastapi import HTTPException, Request
+from fastapi.responses import PlainTextResponse
+from itsdangerous import BadSignature, URLSafeSerializer
 from limits import parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
@@ -17,6 +22,7 @@ from secure import (
     XContentTypeOptions,
     XFrameOptions,
 )
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 # Signed by the sender (webhooks) or polled by load balancers (health): not limited per client.
 UNLIMITED_PREFIXES = ("/webhooks/", "/healthz", "/readyz")
@@ -68,3 +74,50 @@ class PublicRateLimits:
         if not self._limiter.hit(item, client, scope):
             reset = self._limiter.get_window_stats(item, client, scope).reset_time
             raise TooManyRequests(max(1, int(reset - time.time()) + 1))
+
+
+# asgi-csrf cannot read multipart bodies since python-multipart 0.0.26 (simonw/asgi-csrf#38, open), and
+# older python-multipart has known CVEs. So the middleware skips the upload routes, which check the same
+# signed double-submit token themselves (`upload_csrf`), and every other route refuses multipart bodies.
+UPLOAD_ROUTES = frozenset(
+    {"/transfer/members", "/transfer/contributions", "/api/import/members", "/api/import/contributions"}
+)
+CSRF_COOKIE = CSRF_FIELD = CSRF_NAMESPACE = "csrftoken"
+
+
+def _is_multipart(scope: Mapping[str, Any]) -> bool:
+    headers: dict[bytes, bytes] = dict(scope.get("headers", []))
+    return headers.get(b"content-type", b"").startswith(b"multipart/form-data")
+
+
+def is_upload(scope: Mapping[str, Any]) -> bool:
+    return scope["path"] in UPLOAD_ROUTES and _is_multipart(scope)
+
+
+class UploadsOnlyWhereExpected:
+    """415 for a multipart body anywhere but the upload routes (it would crash asgi-csrf, see above)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and _is_multipart(scope) and scope["path"] not in UPLOAD_ROUTES:
+            response = PlainTextResponse("This address takes no file uploads.", status_code=415)
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+async def upload_csrf(request: Request) -> None:
+    """The double-submit check asgi-csrf makes, for upload routes: a token sent as the form field or the
+    X-CSRFToken header must equal the signed cookie. A bearer token carries no ambient credential."""
+    if request.headers.get("authorization", "").lower().startswith("bearer "):
+        return
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    sent = request.headers.get("x-csrftoken") or (await request.form()).get(CSRF_FIELD)
+    try:
+        URLSafeSerializer(request.app.state.settings.secret_key).loads(cookie, salt=CSRF_NAMESPACE)
+    except BadSignature:
+        raise HTTPException(403, "The form's security token is missing or stale; reload the page.") from None
+    if not isinstance(sent, str) or not secrets.compare_digest(sent, cookie):
+        raise HTTPException(403, "The form's security token does not match; reload the page.")

@@ -132,6 +132,13 @@ EXPECTED_ACCESS: dict[tuple[str, str], tuple[object, bool]] = {
     ("GET", "/hooks/{endpoint_id}"): (ORGANIZERS, False),
     ("POST", "/hooks/{endpoint_id}/disable"): (ORGANIZERS, False),
     ("POST", "/hooks/deliveries/{delivery_id}/replay"): (ORGANIZERS, False),
+    ("GET", "/api/export/members.csv"): (ORGANIZERS, False),
+    ("GET", "/api/export/contributions.csv"): (ORGANIZERS, False),
+    ("POST", "/api/import/members"): (ORGANIZERS, False),
+    ("POST", "/api/import/contributions"): (ORGANIZERS, False),
+    ("GET", "/transfer"): (ORGANIZERS, False),
+    ("POST", "/transfer/members"): (ORGANIZERS, False),
+    ("POST", "/transfer/contributions"): (ORGANIZERS, False),
 }
 # Which routes an API token may call, and with which scope; every other route refuses tokens.
 EXPECTED_SCOPES: dict[tuple[str, str], Scope] = {
@@ -144,6 +151,10 @@ EXPECTED_SCOPES: dict[tuple[str, str], Scope] = {
     ("GET", "/api/hooks/{endpoint_id}"): Scope.MANAGE_WEBHOOKS,
     ("POST", "/api/hooks/{endpoint_id}/disable"): Scope.MANAGE_WEBHOOKS,
     ("POST", "/api/hooks/deliveries/{delivery_id}/replay"): Scope.MANAGE_WEBHOOKS,
+    ("GET", "/api/export/members.csv"): Scope.READ_MEMBERS,
+    ("GET", "/api/export/contributions.csv"): Scope.READ_MEMBERS,
+    ("POST", "/api/import/members"): Scope.WRITE_MEMBERS,
+    ("POST", "/api/import/contributions"): Scope.WRITE_EVENTS,
 }
 # Public, but each call must carry the sender's signature: an unsigned call is refused whoever makes it.
 SIGNED_BY_SENDER = {"/webhooks/github"}

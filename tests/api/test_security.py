@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from api.security import PublicRateLimits
+from domain.roles import Role
 from tests.api.conftest import Site
+from tests.factories import csrf
 
 
 async def test_pages_and_api_carry_the_security_headers(site: Site) -> None:
@@ -39,3 +41,20 @@ async def test_ready_when_the_database_and_temporal_answer(site: Site) -> None:
         ready = await client.get("/readyz")
 
     assert ready.status_code == 200 and ready.json() == {"status": "ready"}
+
+
+async def test_upload_forms_check_csrf_themselves_and_other_routes_refuse_multipart(
+    site: Site,
+) -> None:
+    lead = await site.member_with_journey("lead@example.org", role=Role.ORGANIZER)
+    files = {"file": ("people.csv", b"email,name\nlin@example.org,Lin\n", "text/csv")}
+    async with site.client() as browser:
+        await site.sign_in_as(browser, lead)
+        page = await browser.get("/transfer")
+        forged = await browser.post("/transfer/members", files=files, data={"csrftoken": "not-the-token"})
+        assert forged.status_code == 403
+        missing = await browser.post("/api/import/members", files=files)
+        assert missing.status_code == 403
+        elsewhere = await browser.post("/signout", files=files, data={"csrftoken": csrf(page)})
+        assert elsewhere.status_code == 415
+        assert site.db.events(lead.id, "member.imported") == []
