@@ -30,6 +30,7 @@ from api.routes import (
     members,
     mentoring,
     meta,
+    privacy,
     reviews,
     standing,
     tokens,
@@ -90,6 +91,7 @@ def create_app(settings: Settings, temporal: Client | None = None) -> FastAPI:
         tokens,
         transfer,
         hooks,
+        privacy,
         webhooks,
     )
     for router in (module.router for module in routers):

@@ -31,11 +31,7 @@ from domain.errors import ConfigError, PerennialError, Rejected
 FORMAT = 1
 MANIFEST = "manifest.json"
 Kind = Literal["temporal-dev", "sqlite", "postgresql"]
-FILES: dict[Kind, str] = {
-    "temporal-dev": "temporal.db",
-    "sqlite": "perennial.db",
-    "postgresql": "perennial.dump",
-}
+FILES = {"temporal-dev": "temporal.db", "sqlite": "perennial.db", "postgresql": "perennial.dump"}
 # Objects belong to whoever restores: the roles of the backed-up server may not exist where it lands.
 PG_RESTORE = ("--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction")
 NO_TEMPORAL = "Temporal state (no --temporal-db): a cluster or Temporal Cloud is backed up on its own side"
@@ -167,7 +163,7 @@ def restore(settings: Settings, src: Path, temporal_db: Path | None, *, force: b
     kind = _database_kind(settings.database_url)
     if database is None or database.kind != kind:
         raise Rejected(
-            f"This backup holds {database.kind if database else 'no'} database but DATABASE_URL "
+            f"This backup holds {'a ' + database.kind if database else 'no'} database but DATABASE_URL "
             f"points at {kind}; Perennial does not convert between the two."
         )
     _check_temporal_settings(settings, manifest, temporal_db)

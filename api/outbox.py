@@ -67,6 +67,14 @@ class Outbox:
     def to(self, address: str) -> list[StoredMessage]:
         return [m for m in self.messages() if address in m.to]
 
+    def forget(self, address: str) -> int:
+        """Delete every message to this address (a member's erasure); how many went."""
+        gone = [m.key for m in self.to(address)]
+        box = self._maildir
+        for key in gone:
+            box.discard(key)
+        return len(gone)
+
     def clear(self) -> None:
         self._maildir.clear()
 

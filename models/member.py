@@ -36,6 +36,7 @@ class Member(Base):
     approved_level: Mapped[int | None]
     suspended_at: Mapped[datetime | None]
     suspended_reason: Mapped[str | None] = mapped_column(String(500))
+    erased_at: Mapped[datetime | None]  # personal data removed at the member's request; the ids remain
     status: Mapped[MemberStatus] = mapped_column(
         str_enum(MemberStatus), default=MemberStatus.ACTIVE, index=True
     )

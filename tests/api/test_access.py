@@ -139,6 +139,12 @@ EXPECTED_ACCESS: dict[tuple[str, str], tuple[object, bool]] = {
     ("GET", "/transfer"): (ORGANIZERS, False),
     ("POST", "/transfer/members"): (ORGANIZERS, False),
     ("POST", "/transfer/contributions"): (ORGANIZERS, False),
+    ("GET", "/api/me/data"): (EVERYONE, False),
+    ("GET", "/me/data"): (EVERYONE, False),
+    ("POST", "/api/me/erasure"): (EVERYONE, False),
+    ("POST", "/me/erasure"): (EVERYONE, False),
+    ("GET", "/api/members/{member_id}/data"): (ADMINS, False),
+    ("POST", "/api/members/{member_id}/erasure"): (ADMINS, False),
 }
 # Which routes an API token may call, and with which scope; every other route refuses tokens.
 EXPECTED_SCOPES: dict[tuple[str, str], Scope] = {

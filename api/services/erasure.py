@@ -1,0 +1,169 @@
+"""A member's data: everything kept about them as JSON, and erasure. Erasure ends their running
+processes first (so nothing writes their data back), then, in one transaction, removes or
+pseudonymizes every personal field: records, ledger payloads, identities, tokens. Ids, kinds and times
+stay, so every count, cohort and funnel on the dashboards is the same before and after."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Table, delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.service import RPCError
+
+from api.outbox import Outbox
+from api.services import access
+from api.settings import Environment, Settings
+from domain.grants import Withdrawal
+from domain.roles import Role
+from models import (
+    ApiToken,
+    Base,
+    CheckIn,
+    Event,
+    Member,
+    MenteeNeeds,
+    MentorProfile,
+    Mentorship,
+    PairingStatus,
+    ReviewItem,
+    UnclaimedIdentity,
+    Vouch,
+)
+from models.base import utcnow
+
+# Never part of a download: they would let the holder act, not just read.
+SECRET_COLUMNS = {"token_hash", "secret_sealed", "sign_in_nonce"}
+# Ledger payload fields that can hold what a person wrote or who they are.
+PERSONAL_PAYLOAD = {
+    "email", "login", "github_login", "name", "display_name", "statement", "note", "reason", "goals",
+    "availability", "answers", "value", "author", "author_email", "message",
+}  # fmt: skip
+ERASED = "[erased]"
+OPEN_PAIRINGS = (PairingStatus.INTRODUCED, PairingStatus.ACTIVE, PairingStatus.PAUSED)
+REASON = "The member's data was erased at their request."
+
+
+async def download(session: AsyncSession, member_id: int) -> dict[str, Any]:
+    """Every row that refers to the member, table by table, and the ledger entries about or by them."""
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for table in Base.metadata.sorted_tables:
+        columns = [
+            c for c in table.columns if any(fk.column.table.name == "members" for fk in c.foreign_keys)
+        ]
+        if table.name == "members":
+            columns = [table.c.id]
+        if columns and table.name != "events":
+            rows = await session.execute(select(table).where(or_(*(c == member_id for c in columns))))
+            tables[table.name] = [_plain(table, row._mapping) for row in rows]
+    ledger = await session.scalars(
+        select(Event).where(or_(_about(member_id), Event.actor_id == member_id)).order_by(Event.id)
+    )
+    tables["events"] = [
+        {"id": e.id, "at": e.at.isoformat(), "kind": e.kind, "subject": f"{e.subject_type}-{e.subject_id}",
+         "actor_id": e.actor_id, "payload": e.payload}
+        for e in ledger
+    ]  # fmt: skip
+    return {"member_id": member_id, "exported_at": utcnow().isoformat(), "tables": tables}
+
+
+async def erase(
+    session: AsyncSession, temporal: Client, settings: Settings, member: Member, by: Member
+) -> None:
+    """End the member's processes, then remove their personal data. Safe to run again."""
+    await _end_processes(session, temporal, settings, member, by)
+    email = member.email
+    await _scrub(session, member)
+    session.add(
+        Event(kind="member.erased", subject_type="member", subject_id=member.id, actor_id=by.id, at=utcnow(),
+              payload={"by_self": by.id == member.id})
+    )  # fmt: skip
+    await session.commit()
+    if settings.environment is not Environment.PRODUCTION and settings.outbox_dir.exists():
+        Outbox(settings.outbox_dir).forget(email)  # the development mail sink keeps copies
+
+
+async def _end_processes(
+    session: AsyncSession, temporal: Client, settings: Settings, member: Member, by: Member
+) -> None:
+    for workflow_id in await access.active_workflows(session, member.id):
+        handle = temporal.get_workflow_handle(workflow_id)
+        try:  # take GitHub access back through the grant's own path, so the record says why
+            await handle.execute_update("withdraw", Withdrawal(by.id, REASON))
+        except (WorkflowUpdateFailedError, RPCError):
+            await _cancel(temporal, workflow_id)  # nothing held yet (awaiting approval, say)
+    pairings = await session.scalars(
+        select(Mentorship.id).where(
+            or_(Mentorship.mentor_id == member.id, Mentorship.mentee_id == member.id),
+            Mentorship.status.in_(OPEN_PAIRINGS),
+        )
+    )
+    for pairing in pairings:
+        await _cancel(temporal, f"{settings.workflow_id_prefix}mentorship-{pairing}")
+    await _cancel(temporal, settings.journey_id(member.id))
+
+
+async def _cancel(temporal: Client, workflow_id: str) -> None:
+    # Cancellation, not termination: the workflow ends at its next await, its timers cancelled.
+    with contextlib.suppress(RPCError):  # already finished, or never started
+        await temporal.get_workflow_handle(workflow_id).cancel()
+
+
+async def _scrub(session: AsyncSession, member: Member) -> None:
+    member_id = member.id
+    member.email = f"erased-{member_id}@erased.invalid"
+    member.display_name = "Erased member"
+    member.github_login, member.time_zone, member.suspended_reason = None, None, None
+    member.skills, member.consents = [], {}
+    member.role = Role.MEMBER
+    member.sign_in_nonce += 1  # any emailed sign-in link stops working
+    member.erased_at = member.erased_at or utcnow()
+    for model in (MentorProfile, MenteeNeeds):
+        await session.execute(delete(model).where(model.member_id == member_id))
+    party = or_(Vouch.voucher_id == member_id, Vouch.vouchee_id == member_id)
+    await session.execute(update(Vouch).where(party).values(statement=ERASED))
+    await session.execute(update(ReviewItem).where(ReviewItem.member_id == member_id).values(note=None))
+    identities = await session.scalars(
+        select(UnclaimedIdentity).where(UnclaimedIdentity.claimed_by_id == member_id)
+    )
+    for identity in identities:
+        identity.value = f"erased-{identity.id}"
+    await _scrub_mentorships(session, member_id)
+    await session.execute(
+        update(ApiToken).where(ApiToken.owner_id == member_id).values(name=ERASED, revoked_at=utcnow())
+    )
+    events = await session.scalars(select(Event).where(or_(_about(member_id), Event.actor_id == member_id)))
+    for event in events:
+        if PERSONAL_PAYLOAD & event.payload.keys():
+            event.payload = {k: (ERASED if k in PERSONAL_PAYLOAD else v) for k, v in event.payload.items()}
+
+
+async def _scrub_mentorships(session: AsyncSession, member_id: int) -> None:
+    for side, column in (("mentor", Mentorship.mentor_id), ("mentee", Mentorship.mentee_id)):
+        pairings = select(Mentorship.id).where(column == member_id)
+        await session.execute(
+            update(CheckIn)
+            .where(CheckIn.mentorship_id.in_(pairings), CheckIn.side == side)
+            .values(answers={})
+        )
+        await session.execute(update(Mentorship).where(column == member_id).values(end_reason=None))
+        await session.execute(  # their workflows were cancelled above; the record says the pairing ended
+            update(Mentorship)
+            .where(column == member_id, Mentorship.status.in_(OPEN_PAIRINGS))
+            .values(status=PairingStatus.ENDED, ended_at=utcnow())
+        )
+
+
+def _about(member_id: int) -> Any:
+    return (Event.subject_type == "member") & (Event.subject_id == member_id)
+
+
+def _plain(table: Table, row: Any) -> dict[str, Any]:
+    return {
+        key: value.isoformat() if isinstance(value, datetime | date) else getattr(value, "value", value)
+        for key, value in row.items()
+        if key not in SECRET_COLUMNS and key in table.c
+    }

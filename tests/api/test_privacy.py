@@ -1,0 +1,102 @@
+"""A member takes their data with them, or has it erased: everywhere, cleanly, and without changing
+what the dashboards count."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from sqlalchemy import select
+from temporalio.client import WorkflowExecutionStatus
+
+from domain.roles import Role
+from models import Event, Member, MentorProfile
+from tests.api.conftest import Site
+
+
+def headers(client: object) -> dict[str, str]:
+    return {"x-csrftoken": client.cookies["csrftoken"]}  # type: ignore[attr-defined]
+
+
+async def test_a_member_downloads_their_data_then_erases_it_and_the_counts_stay_the_same(site: Site) -> None:
+    site.settings.outbox_dir = site.outbox.directory
+    lead = await site.member_with_journey("lead@example.org", role=Role.ORGANIZER)
+    ada = await site.member_with_journey("ada.lovelace@example.org", display_name="Ada Lovelace")
+    async with site.client() as organizer:
+        await organizer.get("/signin")
+        await site.sign_in_as(organizer, lead)
+        recorded = await organizer.post(
+            f"/api/members/{ada.id}/contributions",
+            json={"kind": "review", "ref": "spoke#12", "external_id": "gh-1"},
+            headers=headers(organizer),
+        )
+        assert recorded.status_code == 201
+        before = (await organizer.get("/api/dashboards/funder")).json()
+
+        async with site.client() as member:
+            await member.get("/signin")
+            await site.sign_in_as(member, ada)
+            profile = {"skills": "python", "capacity": 1, "time_zone": "Europe/London", "languages": "en"}
+            made = await member.post("/api/me/mentor-profile", json=profile, headers=headers(member))
+            assert made.status_code in (200, 201), made.text
+
+            download = await member.get("/api/me/data")
+            assert download.status_code == 200 and "attachment" in download.headers["content-disposition"]
+            data = download.json()
+            assert data["tables"]["members"][0]["email"] == "ada.lovelace@example.org"
+            assert data["tables"]["mentor_profiles"][0]["time_zone"] == "Europe/London"
+            assert {"member.signed_up", "contribution.review"} <= {
+                e["kind"] for e in data["tables"]["events"]
+            }
+            assert "sign_in_nonce" not in data["tables"]["members"][0]
+
+            wrong = await member.post("/api/me/erasure", json={"confirm": "yes"}, headers=headers(member))
+            assert wrong.status_code == 422
+            assert site.db.get(Member, ada.id).erased_at is None
+            erased = await member.post(
+                "/api/me/erasure", json={"confirm": "erase my data"}, headers=headers(member)
+            )
+            assert erased.status_code == 200
+            assert (await member.get("/api/me/journey")).status_code == 401, "signed out"
+
+        after = (await organizer.get("/api/dashboards/funder")).json()
+    assert after == before, "erasure keeps every count, cohort and funnel"
+
+    record = site.db.get(Member, ada.id)
+    assert (record.email, record.display_name, record.github_login, record.consents) == (
+        f"erased-{ada.id}@erased.invalid",
+        "Erased member",
+        None,
+        {},
+    )
+    with site.db.sessions() as s:
+        assert s.scalars(select(MentorProfile).where(MentorProfile.member_id == ada.id)).all() == []
+        ledger = json.dumps([e.payload for e in s.scalars(select(Event))])
+    assert "ada.lovelace" not in ledger.lower() and "Ada Lovelace" not in ledger
+    assert site.db.events(ada.id, "member.erased")
+    assert site.outbox.to("ada.lovelace@example.org") == [], "the mail sink's copies are gone too"
+    assert site.outbox.to("lead@example.org"), "only hers"
+
+    journey = site.env.client.get_workflow_handle(site.settings.journey_id(ada.id))
+    for _ in range(100):
+        if (await journey.describe()).status is not WorkflowExecutionStatus.RUNNING:
+            break
+        await asyncio.sleep(0.1)
+    assert (await journey.describe()).status is WorkflowExecutionStatus.CANCELED, "cancelled, not terminated"
+
+
+async def test_only_admins_act_for_another_member(site: Site) -> None:
+    admin = await site.member_with_journey("admin@example.org", role=Role.ADMIN)
+    lin = await site.member_with_journey("lin@example.org")
+    async with site.client() as client:
+        await client.get("/signin")
+        await site.sign_in_as(client, admin)
+        data = await client.get(f"/api/members/{lin.id}/data")
+        assert data.status_code == 200 and data.json()["member_id"] == lin.id
+        erased = await client.post(
+            f"/api/members/{lin.id}/erasure", json={"confirm": "erase my data"}, headers=headers(client)
+        )
+        assert erased.status_code == 200
+    assert site.db.get(Member, lin.id).email == f"erased-{lin.id}@erased.invalid"
+    [audit] = site.db.events(lin.id, "member.erased")
+    assert (audit.actor_id, audit.payload) == (admin.id, {"by_self": False})
