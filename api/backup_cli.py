@@ -52,7 +52,7 @@ TemporalDb = Annotated[
 class Part(BaseModel):
     name: Literal["temporal", "database"]
     kind: Kind
-    file: str
+    file: Literal["temporal.db", "perennial.db", "perennial.dump"]  # never a path out of the backup
     source: str
     taken_at: datetime
     size_bytes: int

@@ -58,8 +58,8 @@ async def _signed_in_member(request: Request, session: SessionDep) -> Member | N
     if member_id is None:
         return None
     member = await session.get(Member, member_id)
-    if member is None:
-        request.session.clear()
+    if member is None or request.session.get("epoch") != member.session_epoch:
+        request.session.clear()  # signed out elsewhere, or erased: an old cookie is no key
         return None
     request.state.me = member
     return member

@@ -43,6 +43,8 @@ class Member(Base):
     consents: Mapped[dict[str, Any]] = mapped_column(default=dict)
     current_step: Mapped[str | None] = mapped_column(String(40), index=True)
     sign_in_nonce: Mapped[int] = mapped_column(default=0)
+    # Sessions carry the epoch they began in; signing out (or erasure) moves it on, ending them all.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     signed_up_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_active_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from typing import Annotated
 
@@ -16,7 +17,7 @@ from api.schemas import MemberOut, SignInRequest, SignupRequest
 from api.services import journeys, members
 from domain import sign_in
 from domain.errors import Conflict, InvalidField, Rejected
-from models import Event
+from models import Event, Member
 from models.base import utcnow
 
 router = APIRouter(tags=["auth"])
@@ -117,14 +118,23 @@ async def verify(
         )
     )
     await session.commit()
+    # A new session, not the one the browser arrived with: nothing set before sign-in carries over.
     request.session.clear()
-    request.session["member_id"] = member.id
+    request.session.update(
+        {"member_id": member.id, "epoch": member.session_epoch, "sid": secrets.token_urlsafe(16)}
+    )
     await journeys.activity_seen(temporal, settings, member.id, "sign_in")
     return RedirectResponse("/journey", status_code=status.HTTP_303_SEE_OTHER)
 
 
 @router.post("/signout")
-async def signout(request: Request, _: Public) -> Response:
+async def signout(request: Request, session: SessionDep, _: Public) -> Response:
+    """Sign out on every device: sessions begun before now stop working, even if a cookie was copied."""
+    member_id = request.session.get("member_id")
+    member = await session.get(Member, member_id) if member_id is not None else None
+    if member is not None and request.session.get("epoch") == member.session_epoch:
+        member.session_epoch += 1
+        await session.commit()
     request.session.clear()
     return RedirectResponse("/", status_code=status.HTTP_303_SEE_OTHER)
 

@@ -120,6 +120,7 @@ async def _scrub(session: AsyncSession, member: Member) -> None:
     member.skills, member.consents = [], {}
     member.role = Role.MEMBER
     member.sign_in_nonce += 1  # any emailed sign-in link stops working
+    member.session_epoch += 1  # and every session, on every device
     member.erased_at = member.erased_at or utcnow()
     for model in (MentorProfile, MenteeNeeds):
         await session.execute(delete(model).where(model.member_id == member_id))

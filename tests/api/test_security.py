@@ -58,3 +58,17 @@ async def test_upload_forms_check_csrf_themselves_and_other_routes_refuse_multip
         elsewhere = await browser.post("/signout", files=files, data={"csrftoken": csrf(page)})
         assert elsewhere.status_code == 415
         assert site.db.events(lead.id, "member.imported") == []
+
+
+async def test_sign_in_starts_a_new_session_and_sign_out_ends_every_copy_of_it(site: Site) -> None:
+    ada = await site.member_with_journey("ada@example.org")
+    async with site.client() as browser, site.client() as thief:
+        await browser.get("/signin")
+        await site.sign_in_as(browser, ada)
+        first = browser.cookies["perennial_session"]
+        await site.sign_in_as(browser, ada)
+        assert browser.cookies["perennial_session"] != first, "each sign-in issues a fresh session"
+        thief.cookies.set("perennial_session", browser.cookies["perennial_session"])
+        assert (await thief.get("/api/me/journey")).status_code == 200
+        await browser.post("/signout", data={"csrftoken": browser.cookies["csrftoken"]})
+        assert (await thief.get("/api/me/journey")).status_code == 401, "a copied cookie dies at sign-out"
