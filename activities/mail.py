@@ -15,6 +15,7 @@ from activities import ledger
 from activities.contracts import MailRequest
 from activities.smtp import SmtpTransport
 from activities.store import get_member
+from activities.telemetry import EMAILS_SENT
 from domain import sign_in
 from domain.roles import Role
 from models import Chapter, Member
@@ -161,6 +162,7 @@ class Mailer:
         message["Message-ID"] = f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@perennial>"
         message.set_content(body.lstrip("\n"))
         self._smtp.send(message)
+        EMAILS_SENT.labels(template).inc()
 
 
 def organizers_for(session: Session, member: Member) -> list[Member]:

@@ -12,6 +12,7 @@ from temporalio.exceptions import ApplicationError
 
 from activities import ledger
 from activities.contracts import RecordRevocation, RecordSignup, RecordStatus, RecordStep, RecordVouch
+from activities.telemetry import STEPS_RECORDED
 from domain.policy import CommunityPolicy, Playbook, ProfileField
 from domain.vouching import Relation
 from models import Chapter, Member, MemberStatus, MenteeNeeds, Project, StepProgress, Vouch
@@ -69,6 +70,7 @@ class JourneyStore:
                 at=req.at,
                 payload={"step": req.step_id, "by": req.by, "fields": sorted(changed)},
             )
+        STEPS_RECORDED.labels(req.step_id).inc()  # after the commit: a rolled-back step is not counted
 
     @activity.defn
     def record_vouch(self, req: RecordVouch) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
 
+from activities.telemetry import WEBHOOK_DELIVERIES
 from activities.webhook_contracts import Attempt, CircuitReport, Due, DueRequest, Outcome
 from domain import webhooks
 from domain.sealing import Sealer
@@ -81,6 +82,7 @@ class WebhookStore:
         payload = json.dumps(body, separators=(",", ":"), sort_keys=True).encode()
         outcome, retry_after = self._post(url, secret, payload, body["type"], delivery.id)
         self._record(req, outcome, retry_after)
+        WEBHOOK_DELIVERIES.labels("delivered" if outcome.delivered else "failed").inc()
         return outcome
 
     @activity.defn

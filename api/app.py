@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from asgi_csrf import asgi_csrf
-from fastapi import FastAPI, Request, status
+from fastapi import Depends, FastAPI, Request, status
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from secure.middleware import SecureASGIMiddleware
@@ -47,6 +47,7 @@ from api.security import (
     security_headers,
 )
 from api.settings import Settings
+from api.telemetry import RequestTelemetry, note_route
 from api.webhook_nudger import nudging
 from domain.errors import Conflict, InvalidField, NotFound, PerennialError, Rejected
 from models.base import async_session_factory, make_async_engine
@@ -71,7 +72,7 @@ def create_app(settings: Settings, temporal: Client | None = None) -> FastAPI:
             yield
         await engine.dispose()
 
-    app = FastAPI(title="Perennial", version="0.1.0", lifespan=lifespan)
+    app = FastAPI(title="Perennial", version="0.1.0", lifespan=lifespan, dependencies=[Depends(note_route)])
     app.state.rate_limits = PublicRateLimits(settings.public_read_limit, settings.public_write_limit)
     routers = (
         meta,
@@ -113,6 +114,7 @@ def create_app(settings: Settings, temporal: Client | None = None) -> FastAPI:
         skip_if_scope=is_upload,
     )
     app.add_middleware(UploadsOnlyWhereExpected)
+    app.add_middleware(RequestTelemetry)
     app.add_middleware(SecureASGIMiddleware, secure=security_headers(settings.secure_cookies))
     return app
 

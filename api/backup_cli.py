@@ -204,7 +204,7 @@ def read_manifest(src: Path) -> Manifest:
         raise Rejected(f"{path} is not a valid backup manifest ({problems}).") from exc
     if manifest.format != FORMAT:
         raise Rejected(
-            f"{path} is in format {manifest.format}: restore it with {manifest.perennial_version}."
+            f"{path} is in format {manifest.format}: restore it with Perennial {manifest.perennial_version}."
         )
     return manifest
 

@@ -23,8 +23,11 @@ app.add_typer(backup_cli.app, name="backup")
 
 
 def _settings() -> Settings:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    return Settings()
+    from api.logs import configure_logging
+
+    settings = Settings()
+    configure_logging(settings.log_format)
+    return settings
 
 
 @app.command()
@@ -52,7 +55,7 @@ def web(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
         port=port,
         workers=workers,
         proxy_headers=True,
-        log_config=uvicorn_log_config(),
+        log_config=uvicorn_log_config(settings.log_format),
     )
 
 
@@ -64,9 +67,12 @@ def worker() -> None:
 
 async def _run_worker(settings: Settings) -> None:
     from api.schedules import ensure_trust_schedule
+    from api.telemetry import configure_tracing, serve_worker_metrics
     from api.temporal import connect
     from api.worker import build_worker
 
+    configure_tracing(settings, "worker")
+    serve_worker_metrics(settings)
     client = await connect(settings)
     await ensure_trust_schedule(client, settings)
     from api.services.drift import ensure_schedule as ensure_reconcile_schedule

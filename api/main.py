@@ -2,5 +2,8 @@
 
 from api.app import create_app
 from api.settings import Settings
+from api.telemetry import configure_tracing
 
-app = create_app(Settings())
+settings = Settings()
+configure_tracing(settings, "web")
+app = create_app(settings)

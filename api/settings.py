@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -58,6 +59,13 @@ class Settings(BaseSettings):
     # Outbound webhooks may reach loopback and private networks only where that is intended (development,
     # tests, or an operator who sets it); in production it would let an organizer probe the internal network.
     webhook_allow_private_addresses: bool | None = None
+
+    # Observability (see api/telemetry.py and docs/production.md).
+    tracing: Literal["off", "otlp", "console"] = "off"
+    temporal_metrics_address: str | None = None  # e.g. 0.0.0.0:9464: the Temporal SDK's own metrics
+    worker_metrics_address: str | None = None  # e.g. 0.0.0.0:9100: ours, from a worker process
+    metrics_token: str | None = None  # scrapers send it as a bearer token; without one, loopback only
+    log_format: Literal["json", "text"] = "text"
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025

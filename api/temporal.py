@@ -6,6 +6,7 @@ import asyncio
 import logging
 
 from temporalio.client import Client, TLSConfig
+from temporalio.contrib.opentelemetry import TracingInterceptor
 from temporalio.contrib.pydantic import PydanticJSONPlainPayloadConverter
 from temporalio.converter import (
     CompositePayloadConverter,
@@ -17,6 +18,7 @@ from temporalio.service import RPCError
 
 from api.codec import EncryptionCodec
 from api.settings import Settings
+from api.telemetry import temporal_runtime
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +72,9 @@ async def connect(settings: Settings, *, wait_seconds: float = 60.0) -> Client:
                 api_key=settings.temporal_api_key,
                 tls=_tls(settings),
                 data_converter=data_converter(settings),
+                # Traces follow each call into workflows and activities; the worker inherits it.
+                interceptors=[TracingInterceptor()],
+                runtime=temporal_runtime(settings),
             )
         except (RPCError, RuntimeError) as exc:
             if asyncio.get_running_loop().time() > deadline:

@@ -132,4 +132,14 @@ async def activity_seen(temporal: Client, settings: Settings, member_id: int, ki
 
 
 async def send_sign_in_link(temporal: Client, settings: Settings, member_id: int) -> None:
-    await handle(temporal, settings, member_id).signal(MemberJourney.send_sign_in_link, SignInLinkRequest())
+    """Ask the journey to email a link; a member without a running journey (imported, restored from a
+    backup, made on the command line) gets one started, rather than no link."""
+    await temporal.start_workflow(
+        MemberJourney.run,
+        JourneyInput(member_id),
+        id=settings.journey_id(member_id),
+        task_queue=settings.temporal_task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        start_signal="send_sign_in_link",
+        start_signal_args=[SignInLinkRequest()],
+    )

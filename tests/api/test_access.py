@@ -21,6 +21,7 @@ FUNDER_VIEWERS = roles.FUNDER_VIEWERS
 EXPECTED_ACCESS: dict[tuple[str, str], tuple[object, bool]] = {
     ("GET", "/"): ("public", False),
     ("GET", "/healthz"): ("public", False),
+    ("GET", "/metrics"): ("scraper", False),
     ("GET", "/readyz"): ("public", False),
     ("GET", "/policy"): (ADMINS, False),
     ("GET", "/signup"): ("public", False),
@@ -258,6 +259,8 @@ async def test_every_route_admits_exactly_the_roles_it_declares(site: Site) -> N
                     )
                     if route.path in SIGNED_BY_SENDER:
                         assert response.status_code == 401, where
+                    elif allowed == "scraper":  # loopback without a metrics token: any caller
+                        assert response.status_code == 200, where
                     elif allowed == "public" or (role in allowed) or (is_self and person is not None):
                         assert response.status_code not in (401, 403), where
                     elif person is None:

@@ -15,7 +15,7 @@ from domain.transfer import MEMBER_COLUMNS
 from models import Event, Member
 from tests.api.conftest import Site
 from tests.api.test_tokens import bearer, make_token
-from tests.factories import csrf
+from tests.factories import csrf, eventually
 
 MEMBERS = """email,first_name,last_name,chapter,skills,email_opt_in,time_zone
 ada@example.org,Ada,Lovelace,Detroit,python;data,yes,America/Detroit
@@ -146,3 +146,17 @@ async def test_the_page_imports_with_a_form_upload(site: Site) -> None:
         files = {"file": ("people.csv", b"email,name\nlin@example.org,Lin\n", "text/csv")}
         answer = await browser.post("/transfer/members", files=files, data={"csrftoken": csrf(page)})
         assert answer.status_code == 200 and "Imported" in answer.text
+
+
+async def test_an_imported_member_can_ask_for_a_sign_in_link(site: Site) -> None:
+    lead = await site.member_with_journey("lead@example.org", role=Role.ORGANIZER)
+    async with site.client() as client:
+        await client.get("/signin")
+        await site.sign_in_as(client, lead)
+        imported = await upload(client, "/api/import/members", "email,name\nnew@example.org,New Person\n")
+        assert imported.status_code == 201
+    async with site.client() as anonymous:
+        asked = await anonymous.post("/api/session/link", json={"email": "new@example.org"})
+        assert asked.status_code == 202
+    messages = await eventually(lambda: site.outbox.to("new@example.org"))
+    assert any("/signin/verify?token=" in m.body for m in messages)
