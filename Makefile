@@ -69,6 +69,7 @@ bench-scale: install postgres
 # Saves histories from early and late journeys for the replay test; commit the files it writes.
 histories: install
 	$(BIN)/python -m tests.workflows.record_histories
+	PERENNIAL_RECORD_HISTORIES=1 $(BIN)/pytest -q tests/api/test_hooks.py -k "circuit and sqlite"
 
 clean:
 	rm -rf var/ .pytest_cache .mypy_cache .ruff_cache

@@ -3,6 +3,7 @@ logged and replayable; time-skipping stands in for the waits."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,6 +19,7 @@ from models.base import utcnow
 from tests.api.conftest import Site
 from tests.factories import eventually
 from tests.webhook_receiver import Receiver, receiving
+from tests.workflows.record_histories import save
 
 
 async def subscribe(
@@ -112,6 +114,9 @@ async def test_failures_back_off_then_the_circuit_opens_and_recovery_delivers_th
             assert circuit(site, endpoint_id) == "closed"
             assert len(receiver.received) == 5 + 7
             assert len({r.body["id"] for r in receiver.received}) == 7
+            if os.environ.get("PERENNIAL_RECORD_HISTORIES"):  # `make histories`: kept for the replay test
+                handle = site.env.client.get_workflow_handle(site.settings.webhook_sender_id(endpoint_id))
+                await save(handle, "failures-circuit-open-recovered", prefix="webhook-sender")
 
 
 async def test_an_endpoint_gets_no_more_than_its_rate(site: Site) -> None:
