@@ -9,13 +9,9 @@ Temporal never repeats, and would give a running journey's member id to the next
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
-import sqlite3
-import subprocess
 import tempfile
 from collections.abc import Callable
-from contextlib import closing
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -23,10 +19,10 @@ from typing import Annotated, Literal, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
-from sqlalchemy.engine import make_url
 
+from api import backup_storage as storage
 from api.settings import Settings
-from domain.errors import ConfigError, PerennialError, Rejected
+from domain.errors import PerennialError, Rejected
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -110,16 +106,16 @@ def create(settings: Settings, dest: Path, temporal_db: Path | None) -> Manifest
     """Copy the dev server's Temporal file (if given), then the database, into a new directory `dest`."""
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise Rejected(f"{dest} already exists and is not empty; give each backup a new directory.")
-    kind = _database_kind(settings.database_url)
+    kind = storage.database_kind(settings.database_url)
     dest.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
     try:
         parts = [_take(work, "temporal", "temporal-dev", str(temporal_db))] if temporal_db else []
         if kind == "sqlite":
-            parts.append(_take(work, "database", kind, str(_sqlite_path(settings.database_url))))
-            revision = _sqlite_revision(work / FILES[kind])
+            parts.append(_take(work, "database", kind, str(storage.sqlite_path(settings.database_url))))
+            revision = storage.sqlite_revision(work / FILES[kind])
         else:
-            revision = _postgres_revision(settings.database_url)
+            revision = storage.postgres_revision(settings.database_url)
             parts.append(_take(work, "database", kind, settings.database_url))
         manifest = Manifest(
             format=FORMAT,
@@ -147,12 +143,12 @@ def verify(src: Path) -> Manifest:
         path = src / part.file
         if not path.is_file():
             raise Rejected(f"{path} is missing: this backup is incomplete; use another one.")
-        if (path.stat().st_size, _sha256(path)) != (part.size_bytes, part.sha256):
+        if (path.stat().st_size, storage.sha256(path)) != (part.size_bytes, part.sha256):
             raise Rejected(f"{path} does not match its manifest (size, sha256): use another backup.")
         if part.kind == "postgresql":
-            _run("pg_restore", "--list", str(path))
+            storage.run("pg_restore", "--list", str(path))
         else:
-            _check_sqlite(path)
+            storage.check_sqlite(path)
     return manifest
 
 
@@ -160,7 +156,7 @@ def restore(settings: Settings, src: Path, temporal_db: Path | None, *, force: b
     """Restore into the configured database (and `temporal_db`); returns what the operator does next."""
     manifest = verify(src)
     database, temporal = manifest.part("database"), manifest.part("temporal")
-    kind = _database_kind(settings.database_url)
+    kind = storage.database_kind(settings.database_url)
     if database is None or database.kind != kind:
         raise Rejected(
             f"This backup holds {'a ' + database.kind if database else 'no'} database but DATABASE_URL "
@@ -170,10 +166,10 @@ def restore(settings: Settings, src: Path, temporal_db: Path | None, *, force: b
     notes = _schema_notes(manifest.alembic_revision)
     files = [(temporal_db, temporal)] if temporal_db and temporal else []
     if kind == "sqlite":
-        files.append((_sqlite_path(settings.database_url), database))
-    elif (tables := len(_postgres_tables(settings.database_url))) and not force:
+        files.append((storage.sqlite_path(settings.database_url), database))
+    elif (tables := len(storage.postgres_tables(settings.database_url))) and not force:
         raise Rejected(
-            f"{_redacted(settings.database_url)} already holds {tables} tables; restore into a "
+            f"{storage.redacted(settings.database_url)} already holds {tables} tables; restore into a "
             "new empty database (createdb NAME), or pass --force to drop its public schema."
         )
     for target, _ in files:
@@ -181,13 +177,13 @@ def restore(settings: Settings, src: Path, temporal_db: Path | None, *, force: b
             raise Rejected(f"{target} already exists; stop Perennial and move it aside, or pass --force.")
     if kind == "postgresql":
         if force:
-            _psql(settings.database_url, "DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-        _run("pg_restore", *PG_RESTORE, str(src / database.file), url=settings.database_url)
+            storage.psql(settings.database_url, "DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        storage.run("pg_restore", *PG_RESTORE, str(src / database.file), url=settings.database_url)
     for target, part in files:
         for stale in (target, *(target.with_name(target.name + s) for s in ("-wal", "-shm", "-journal"))):
             stale.unlink(missing_ok=True)  # a stale -wal beside the restored file would be replayed into it
         target.parent.mkdir(parents=True, exist_ok=True)
-        _copy_sqlite(src / part.file, target)
+        storage.copy_sqlite(src / part.file, target)
     if temporal_db:
         notes.append(f"start the Temporal dev server with --db-filename {temporal_db}, then worker and web")
     return notes
@@ -223,78 +219,14 @@ def journey_settings(settings: Settings) -> dict[str, str]:
 def _take(work: Path, name: Literal["temporal", "database"], kind: Kind, source: str) -> Part:
     taken_at, path = datetime.now(UTC), work / FILES[kind]
     if kind == "postgresql":
-        _run("pg_dump", "--format=custom", f"--file={path}", url=source)
-        source = _redacted(source)
+        storage.run("pg_dump", "--format=custom", f"--file={path}", url=source)
+        source = storage.redacted(source)
     else:
-        _copy_sqlite(Path(source), path)
-    size, digest = path.stat().st_size, _sha256(path)
+        storage.copy_sqlite(Path(source), path)
+    size, digest = path.stat().st_size, storage.sha256(path)
     return Part(
         name=name, kind=kind, file=path.name, source=source, taken_at=taken_at, size_bytes=size, sha256=digest
     )
-
-
-def _copy_sqlite(source: Path, target: Path) -> None:
-    if not source.is_file():
-        raise Rejected(f"{source} does not exist; give the path of the SQLite file to copy.")
-    try:
-        reader = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
-        with closing(reader) as src, closing(sqlite3.connect(target)) as dst:
-            src.backup(dst)  # in one step: a consistent snapshot even while the app or dev server writes
-            dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, whatever the source uses
-    except sqlite3.Error as exc:
-        raise Rejected(f"cannot copy {source}: {exc}") from exc
-
-
-def _check_sqlite(path: Path) -> None:
-    try:
-        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
-            result = [row[0] for row in db.execute("PRAGMA integrity_check")]
-    except sqlite3.Error as exc:
-        result = [str(exc)]
-    if result != ["ok"]:
-        raise Rejected(f"{path} fails SQLite's integrity check ({result[0]}); use another backup.")
-
-
-def _sqlite_revision(path: Path) -> str | None:
-    with closing(sqlite3.connect(path)) as db:
-        try:
-            row = db.execute("SELECT version_num FROM alembic_version").fetchone()
-        except sqlite3.OperationalError:
-            return None  # never migrated
-    return None if row is None else str(row[0])
-
-
-def _postgres_tables(url: str) -> list[str]:
-    return _psql(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'").split()
-
-
-def _postgres_revision(url: str) -> str | None:
-    if "alembic_version" not in _postgres_tables(url):
-        return None  # never migrated
-    return _psql(url, "SELECT version_num FROM alembic_version").strip() or None
-
-
-def _psql(url: str, sql: str) -> str:
-    return _run(
-        "psql", "--no-psqlrc", "--tuples-only", "--no-align", "-v", "ON_ERROR_STOP=1", "-c", sql, url=url
-    )
-
-
-def _run(tool: str, *args: str, url: str | None = None) -> str:
-    found = shutil.which(tool)
-    if found is None:
-        raise ConfigError(f"{tool} is missing: install the PostgreSQL client tools, as new as the server.")
-    env, target = dict(os.environ), []
-    if url is not None:
-        parsed = make_url(url)
-        if parsed.password is not None:
-            env["PGPASSWORD"] = str(parsed.password)  # in the environment: never on a command line
-        libpq = parsed.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
-        target = ["--no-password", "--dbname", libpq]
-    done = subprocess.run([found, *target, *args], env=env, capture_output=True, text=True, check=False)  # noqa: S603
-    if done.returncode != 0:
-        raise Rejected(f"{tool} failed: {done.stderr.strip() or f'exit status {done.returncode}'}")
-    return done.stdout
 
 
 def _check_temporal_settings(settings: Settings, manifest: Manifest, temporal_db: Path | None) -> None:
@@ -331,32 +263,6 @@ def _schema_notes(revision: str | None) -> list[str]:
             f"(its newest is {head}): restore with the release that made the backup."
         )
     return [f"the schema is at revision {revision}, this release at {head}: run `perennial migrate`"]
-
-
-def _database_kind(url: str) -> Literal["sqlite", "postgresql"]:
-    backend = make_url(url).get_backend_name()
-    if backend not in ("sqlite", "postgresql"):
-        raise ConfigError(f"DATABASE_URL uses {backend}; Perennial backs up sqlite and postgresql only.")
-    return "sqlite" if backend == "sqlite" else "postgresql"
-
-
-def _sqlite_path(url: str) -> Path:
-    database = make_url(url).database
-    if not database or database == ":memory:":
-        raise ConfigError("DATABASE_URL names an in-memory SQLite database; there is nothing to back up.")
-    return Path(database)
-
-
-def _redacted(url: str) -> str:
-    return make_url(url).set(drivername=make_url(url).get_backend_name()).render_as_string(hide_password=True)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _cli(action: Callable[[], T]) -> T:
