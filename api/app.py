@@ -73,7 +73,9 @@ def create_app(settings: Settings, temporal: Client | None = None) -> FastAPI:
         await engine.dispose()
 
     app = FastAPI(title="Perennial", version="0.1.0", lifespan=lifespan, dependencies=[Depends(note_route)])
-    app.state.rate_limits = PublicRateLimits(settings.public_read_limit, settings.public_write_limit)
+    app.state.rate_limits = PublicRateLimits(
+        settings.public_read_limit, settings.public_write_limit, settings.rate_limit_storage
+    )
     routers = (
         meta,
         auth,

@@ -12,7 +12,7 @@ from fastapi import HTTPException, Request
 from fastapi.responses import PlainTextResponse
 from itsdangerous import BadSignature, URLSafeSerializer
 from limits import parse
-from limits.storage import MemoryStorage
+from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from secure import (
     ContentSecurityPolicy,
@@ -57,11 +57,14 @@ class TooManyRequests(Exception):
 
 
 class PublicRateLimits:
-    """Per client address, in this process's memory (each web process counts on its own): reads and
-    writes have separate budgets, and each write path its own."""
+    """Per client address: reads and writes have separate budgets, and each write path its own.
 
-    def __init__(self, reads: str, writes: str) -> None:
-        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+    Counted in this process's memory by default; with several web processes, give them one store
+    (`PERENNIAL_RATE_LIMIT_STORAGE=redis://host:6379`) or each counts on its own.
+    """
+
+    def __init__(self, reads: str, writes: str, storage: str = "memory://") -> None:
+        self._limiter = MovingWindowRateLimiter(storage_from_string(storage))
         self._reads, self._writes = parse(reads), parse(writes)
 
     def check(self, request: Request) -> None:

@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     # Per client address on routes anyone may call (sign-up, sign-in, "I'm back", share links).
     public_read_limit: str = "300/minute"
     public_write_limit: str = "10/minute"
+    rate_limit_storage: str = "memory://"  # redis://host:6379 to share the counts between web processes
 
     # Outbound webhooks may reach loopback and private networks only where that is intended (development,
     # tests, or an operator who sets it); in production it would let an organizer probe the internal network.

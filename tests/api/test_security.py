@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from api.security import PublicRateLimits
+import uuid
+
+import pytest
+from starlette.requests import Request
+
+from api.security import PublicRateLimits, TooManyRequests
 from domain.roles import Role
 from tests.api.conftest import Site
 from tests.factories import csrf
@@ -72,3 +77,20 @@ async def test_sign_in_starts_a_new_session_and_sign_out_ends_every_copy_of_it(s
         assert (await thief.get("/api/me/journey")).status_code == 200
         await browser.post("/signout", data={"csrftoken": browser.cookies["csrftoken"]})
         assert (await thief.get("/api/me/journey")).status_code == 401, "a copied cookie dies at sign-out"
+
+
+def test_web_processes_sharing_a_redis_store_share_one_budget() -> None:
+    """Two web processes (two limiters) and one client: with the shared store, the budget is counted once."""
+    first = PublicRateLimits("300/minute", "3/minute", "redis://127.0.0.1:6379")
+    second = PublicRateLimits("300/minute", "3/minute", "redis://127.0.0.1:6379")
+    client = f"198.51.100.{uuid.uuid4().int % 250}-{uuid.uuid4().hex}"  # a key of its own in the store
+
+    def signup() -> Request:
+        scope = {"type": "http", "method": "POST", "path": "/signup", "headers": [], "client": (client, 1)}
+        return Request(scope)
+
+    first.check(signup())
+    second.check(signup())
+    first.check(signup())
+    with pytest.raises(TooManyRequests):
+        second.check(signup())
