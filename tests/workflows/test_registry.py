@@ -9,7 +9,13 @@ from typing import get_type_hints
 
 from temporalio.activity import _Definition
 
-from activities import access_contracts, campaign_contracts, contracts, mentorship_contracts
+from activities import (
+    access_contracts,
+    campaign_contracts,
+    contracts,
+    mentorship_contracts,
+    webhook_contracts,
+)
 from activities.accountability import AccountabilityStore
 from activities.campaign import CampaignStore
 from activities.github import GitHubActivities
@@ -19,6 +25,7 @@ from activities.mentorship import MentorshipStore
 from activities.reconcile import ReconcileStore
 from activities.store import JourneyStore
 from activities.trust import TrustStore
+from activities.webhooks import WebhookStore
 from tests.conftest import REPO
 from workflows import registry
 
@@ -36,11 +43,18 @@ def test_every_activity_stub_has_one_implementation_taking_and_returning_the_sam
         ReconcileStore.__new__(ReconcileStore),
         MentorshipStore.__new__(MentorshipStore),
         CampaignStore.__new__(CampaignStore),
+        WebhookStore.__new__(WebhookStore),
     )
     by_name = {_Definition.must_from_callable(fn).name: fn for fn in implementations}
     stubs = {
         _Definition.must_from_callable(fn).name: fn
-        for module in (contracts, access_contracts, mentorship_contracts, campaign_contracts)
+        for module in (
+            contracts,
+            access_contracts,
+            mentorship_contracts,
+            campaign_contracts,
+            webhook_contracts,
+        )
         for _, fn in inspect.getmembers(module, inspect.isfunction)
         if _Definition.from_callable(fn) is not None
     }
