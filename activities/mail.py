@@ -154,7 +154,8 @@ class Mailer:
         )
         subject, _, body = rendered.partition("\n")
         message = EmailMessage()
-        message["Subject"] = subject.removeprefix("Subject:").strip()
+        # Names and subjects come from people; a line break in a header would make the message unsendable.
+        message["Subject"] = " ".join(subject.removeprefix("Subject:").split())
         message["From"] = self._smtp.server.sender
         message["To"] = ", ".join(recipients)
         # A retry after a crash between sending and recording re-sends the *same* message; mail

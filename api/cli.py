@@ -55,6 +55,9 @@ def web(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
         port=port,
         workers=workers,
         proxy_headers=True,
+        # A worker that has not answered the supervisor in time is killed; importing the app takes
+        # 5-10 s of CPU (scipy, scikit-learn, pandas), so the default 5 s never lets --workers 2 start.
+        timeout_worker_healthcheck=60,
         log_config=uvicorn_log_config(settings.log_format),
     )
 

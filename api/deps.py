@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
+from api.schemas import MAX_ID
 from api.services import tokens
 from api.settings import Settings
 from domain.api_tokens import Scope
@@ -33,7 +34,7 @@ class Forbidden(Exception):
         super().__init__(f"This needs one of these roles: {', '.join(sorted(allowed))}.")
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -43,12 +44,16 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-def get_temporal(request: Request) -> Client:
+async def get_temporal(request: Request) -> Client:
     client: Client = request.app.state.temporal
     return client
 
 
+# Both are `async def` although they never wait: FastAPI runs a plain `def` dependency in its thread
+# pool, a thread hop (and a wait for one of 40 threads under load) on every request.
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+# A record's id in a path: past the database's range it names nothing, and the database would raise (422).
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 TemporalDep = Annotated[Client, Depends(get_temporal)]
 

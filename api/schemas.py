@@ -3,16 +3,47 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 import zoneinfo
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    EmailStr,
+    Field,
+    field_validator,
+)
 
 from domain.contributions import ContributionKind
 from domain.roles import Role
 from domain.vouching import Relation
 from models import MemberStatus, ReviewOutcome
+
+# Records are keyed by PostgreSQL `integer`s: a larger id names nothing, and the database refuses to look.
+MAX_ID = 2**31 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _one_line(value: str) -> str:
+    # Names and subjects end up in email headers, which take no line breaks; PostgreSQL takes no NUL.
+    if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in value):
+        raise ValueError("use one line of text, without line breaks or control characters")
+    return value
+
+
+def _text(value: str) -> str:
+    if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in value):
+        raise ValueError("remove the control characters (such as NUL) from the text")
+    return value
+
+
+Line = Annotated[str, AfterValidator(_one_line)]  # a name, a label, a subject
+Text = Annotated[str, AfterValidator(_text)]  # a statement, a reason, a message: may span lines
 
 
 def _blank_is_none(value: Any) -> Any:
@@ -27,8 +58,8 @@ class SignupRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     email: Annotated[EmailStr, Field(max_length=254)]
-    display_name: Annotated[str, Field(min_length=1, max_length=80)]
-    chapter_id: Annotated[int | None, BeforeValidator(_blank_is_none)] = None
+    display_name: Annotated[Line, Field(min_length=1, max_length=80)]
+    chapter_id: Annotated[Id | None, BeforeValidator(_blank_is_none)] = None
     reminders: Annotated[bool, BeforeValidator(_checkbox)] = False
 
 
@@ -46,15 +77,15 @@ class StepForm(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    display_name: Annotated[str, Field(min_length=1, max_length=80)] | None = None
-    time_zone: Annotated[str, Field(max_length=64)] | None = None
-    skills: Annotated[str, Field(max_length=400)] | None = None
-    github_login: Annotated[str, Field(max_length=39)] | None = None
-    chapter_id: Annotated[int | None, BeforeValidator(_blank_is_none)] = None
-    project_id: Annotated[int | None, BeforeValidator(_blank_is_none)] = None
-    skills_wanted: Annotated[str, Field(max_length=400)] | None = None
-    goals: Annotated[str, Field(min_length=1, max_length=500)] | None = None
-    languages: Annotated[str, Field(min_length=2, max_length=100)] | None = None
+    display_name: Annotated[Line, Field(min_length=1, max_length=80)] | None = None
+    time_zone: Annotated[Line, Field(max_length=64)] | None = None
+    skills: Annotated[Line, Field(max_length=400)] | None = None
+    github_login: Annotated[Line, Field(max_length=39)] | None = None
+    chapter_id: Annotated[Id | None, BeforeValidator(_blank_is_none)] = None
+    project_id: Annotated[Id | None, BeforeValidator(_blank_is_none)] = None
+    skills_wanted: Annotated[Line, Field(max_length=400)] | None = None
+    goals: Annotated[Text, Field(min_length=1, max_length=500)] | None = None
+    languages: Annotated[Line, Field(min_length=2, max_length=100)] | None = None
 
     @field_validator("time_zone")
     @classmethod
@@ -86,7 +117,7 @@ class StepForm(BaseModel):
 class VouchBody(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    statement: Annotated[str, Field(min_length=1, max_length=500)]
+    statement: Annotated[Text, Field(min_length=1, max_length=500)]
     relation: Relation
 
 
@@ -95,26 +126,26 @@ class ReasonBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    reason: Annotated[str, Field(min_length=10, max_length=500)]
+    reason: Annotated[Text, Field(min_length=10, max_length=500)]
 
 
 class AskBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    member_ids: Annotated[list[int], Field(min_length=1, max_length=5)]
+    member_ids: Annotated[list[Id], Field(min_length=1, max_length=5)]
 
 
 class ApprovalBody(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    level: Annotated[str, Field(min_length=1, max_length=40)]
+    level: Annotated[Line, Field(min_length=1, max_length=40)]
 
 
 class ResolutionBody(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     outcome: ReviewOutcome
-    note: Annotated[str, Field(max_length=500)] = ""
+    note: Annotated[Text, Field(max_length=500)] = ""
 
 
 class ContributionIn(BaseModel):
@@ -124,11 +155,11 @@ class ContributionIn(BaseModel):
 
     kind: ContributionKind
     at: AwareDatetime | None = None
-    ref: Annotated[str, Field(max_length=120)] | None = (
+    ref: Annotated[Line, Field(max_length=120)] | None = (
         None  # what it was part of, e.g. an event name or PR url
     )
-    counterpart_id: int | None = None  # the other member: whose PR was reviewed, who was mentored
-    external_id: Annotated[str, Field(max_length=150)] | None = None  # the source's id, to ignore resends
+    counterpart_id: Id | None = None  # the other member: whose PR was reviewed, who was mentored
+    external_id: Annotated[Line, Field(max_length=150)] | None = None  # the source's id, to ignore resends
 
 
 class MemberOut(BaseModel):
@@ -168,6 +199,6 @@ class MemberDetailOut(BaseModel):
 class MemberFilters(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    step: Annotated[Annotated[str, Field(max_length=40)] | None, BeforeValidator(_blank_is_none)] = None
-    chapter_id: Annotated[int | None, BeforeValidator(_blank_is_none)] = None
+    step: Annotated[Annotated[Line, Field(max_length=40)] | None, BeforeValidator(_blank_is_none)] = None
+    chapter_id: Annotated[Id | None, BeforeValidator(_blank_is_none)] = None
     dormant: Annotated[bool | None, BeforeValidator(_blank_is_none)] = None

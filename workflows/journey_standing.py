@@ -198,5 +198,15 @@ class StandingHandlers:
                 write, record, start_to_close_timeout=DATABASE_WRITE, retry_policy=CALLER_WAITING
             )
         except ActivityError as exc:
-            cause = exc.cause.message if isinstance(exc.cause, ApplicationError) else str(exc)
-            raise ApplicationError(f"{failed}: {cause}", type="Rejected", non_retryable=True) from exc
+            cause = exc.cause
+            if isinstance(cause, ApplicationError) and cause.type in ("Rejected", "NotFound"):
+                raise ApplicationError(
+                    f"{failed}: {cause.message}", type="Rejected", non_retryable=True
+                ) from exc
+            # Anything else is ours, not the caller's (its text can hold SQL and other members' data): the
+            # worker's log has it.
+            raise ApplicationError(
+                f"{failed}: something went wrong on our side; try again later.",
+                type="Rejected",
+                non_retryable=True,
+            ) from exc

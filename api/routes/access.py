@@ -9,9 +9,10 @@ from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import SessionDep, SettingsDep, TemporalDep, allow
+from api.deps import RecordId, SessionDep, SettingsDep, TemporalDep, allow
 from api.forms import read_form
 from api.pages import render
+from api.schemas import Line, Text
 from api.services import access
 from api.settings import Settings
 from domain import access as rules
@@ -29,15 +30,15 @@ Viewer = Annotated[Member, allow(ACCESS_VIEWERS)]
 
 class AccessRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    target: Annotated[str, Field(max_length=120)]
-    permission: Annotated[str, Field(max_length=20)]
+    target: Annotated[Line, Field(max_length=120)]
+    permission: Annotated[Line, Field(max_length=20)]
 
 
 class Decision(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     action: Annotated[str, Field(pattern="^(approve|deny|revoke|lower|renew)$")]
-    reason: Annotated[str, Field(max_length=500)] = ""
-    permission: Annotated[str, Field(max_length=20)] | None = None  # for lower
+    reason: Annotated[Text, Field(max_length=500)] = ""
+    permission: Annotated[Line, Field(max_length=20)] | None = None  # for lower
 
 
 @router.get("/access", response_class=HTMLResponse)
@@ -91,7 +92,7 @@ async def matrix_api(_: Viewer, session: SessionDep) -> list[dict[str, Any]]:
 
 @router.post("/api/access/{grant_id}/decision")
 async def decide_api(
-    grant_id: int,
+    grant_id: RecordId,
     body: Decision,
     me: Maintainer,
     session: SessionDep,
@@ -105,7 +106,7 @@ async def decide_api(
 @router.post("/access/{grant_id}/decision")
 async def decide_form(
     request: Request,
-    grant_id: int,
+    grant_id: RecordId,
     me: Maintainer,
     session: SessionDep,
     temporal: TemporalDep,

@@ -19,6 +19,7 @@ from activities.campaign_contracts import CampaignInput
 from api.deps import PUBLIC, SessionDep, SettingsDep, TemporalDep, allow
 from api.forms import field_errors
 from api.pages import render
+from api.schemas import Id, Line, Text
 from api.services import journeys
 from api.services.campaigns import campaign_results
 from domain import sign_in
@@ -36,15 +37,15 @@ Public = Annotated[None, PUBLIC]
 class Segment(BaseModel):
     model_config = ConfigDict(extra="forbid")
     dormant: bool = True
-    chapter_id: int | None = None
-    skill: Annotated[str, Field(max_length=40)] | None = None
+    chapter_id: Id | None = None
+    skill: Annotated[Line, Field(max_length=40)] | None = None
 
 
 class CampaignIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    name: Annotated[str, Field(min_length=1, max_length=120)]
-    subject: Annotated[str, Field(min_length=1, max_length=150)]
-    body: Annotated[str, Field(min_length=10, max_length=5000)]  # $name becomes each member's name
+    name: Annotated[Line, Field(min_length=1, max_length=120)]
+    subject: Annotated[Line, Field(min_length=1, max_length=150)]
+    body: Annotated[Text, Field(min_length=10, max_length=5000)]  # $name becomes each member's name
     segment: Segment = Segment()
     wave_size: Annotated[int, Field(ge=1, le=1000)] = 50
     wave_minutes: Annotated[int, Field(ge=1, le=10_080)] = 60

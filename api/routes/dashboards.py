@@ -12,8 +12,9 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from itsdangerous import BadSignature, URLSafeSerializer
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import PUBLIC, SessionDep, SettingsDep, allow
+from api.deps import PUBLIC, RecordId, SessionDep, SettingsDep, allow
 from api.pages import render
+from api.schemas import Line
 from api.services import at_risk, dashboard
 from api.services.campaigns import campaign_results
 from api.settings import Settings
@@ -32,7 +33,7 @@ Public = Annotated[None, PUBLIC]
 
 class ShareIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    label: Annotated[str, Field(min_length=1, max_length=120)]
+    label: Annotated[Line, Field(min_length=1, max_length=120)]
     days: Annotated[int, Field(ge=1, le=365)] = 30
 
 
@@ -100,7 +101,7 @@ async def share_api(
 
 
 @router.post("/api/dashboards/share/{link_id}/revoke", status_code=status.HTTP_204_NO_CONTENT)
-async def revoke_share_api(link_id: int, _: Organizer, session: SessionDep) -> None:
+async def revoke_share_api(link_id: RecordId, _: Organizer, session: SessionDep) -> None:
     """The link stops working at once."""
     link = await session.get(ShareLink, link_id)
     if link is None:

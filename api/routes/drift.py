@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.deps import SessionDep, SettingsDep, TemporalDep, allow
+from api.deps import RecordId, SessionDep, SettingsDep, TemporalDep, allow
 from api.pages import render
 from api.services import drift
 from domain.roles import ACCESS_VIEWERS, ADMINS
@@ -32,7 +32,7 @@ async def drift_api(_: Viewer, session: SessionDep) -> dict[str, Any]:
 
 @router.post("/api/access/drift/{report_id}/fix", status_code=status.HTTP_202_ACCEPTED)
 async def fix_api(
-    report_id: int, me: Admin, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
+    report_id: RecordId, me: Admin, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
 ) -> dict[str, str]:
     """Apply the report's allowed fixes that GitHub still needs; everything else stays as it is."""
     return {"workflow_id": await drift.confirm_fix(session, temporal, settings, report_id, me)}
@@ -40,7 +40,7 @@ async def fix_api(
 
 @router.post("/access/drift/{report_id}/fix")
 async def fix_form(
-    report_id: int, me: Admin, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
+    report_id: RecordId, me: Admin, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
 ) -> Response:
     await drift.confirm_fix(session, temporal, settings, report_id, me)
     return RedirectResponse("/access/drift", status_code=status.HTTP_303_SEE_OTHER)

@@ -11,9 +11,10 @@ from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from api.deps import SessionDep, SettingsDep, TemporalDep, allow
+from api.deps import RecordId, SessionDep, SettingsDep, TemporalDep, allow
 from api.forms import field_errors
 from api.pages import render
+from api.schemas import Line
 from api.services import webhooks
 from domain.api_tokens import Scope
 from domain.errors import InvalidField
@@ -28,8 +29,8 @@ Manager = Annotated[Member, allow(ORGANIZERS, scope=Scope.MANAGE_WEBHOOKS)]
 
 class EndpointIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    url: Annotated[str, Field(min_length=8, max_length=500)]
-    description: Annotated[str, Field(min_length=1, max_length=120)]
+    url: Annotated[Line, Field(min_length=8, max_length=500)]
+    description: Annotated[Line, Field(min_length=1, max_length=120)]
     event_types: Annotated[list[EventType], Field(min_length=1, max_length=len(EventType))]
     rate_per_minute: Annotated[int, Field(ge=1, le=600)] = 60
 
@@ -88,7 +89,7 @@ async def subscribe_api(
 
 
 @router.get("/api/hooks/{endpoint_id}", response_model=EndpointLogOut)
-async def log_api(endpoint_id: int, _: Manager, session: SessionDep) -> EndpointLogOut:
+async def log_api(endpoint_id: RecordId, _: Manager, session: SessionDep) -> EndpointLogOut:
     """The endpoint and its latest deliveries, newest first."""
     found = await webhooks.endpoint(session, endpoint_id)
     log = [DeliveryOut.model_validate(d) for d in await webhooks.deliveries(session, endpoint_id)]
@@ -97,14 +98,14 @@ async def log_api(endpoint_id: int, _: Manager, session: SessionDep) -> Endpoint
 
 @router.post("/api/hooks/{endpoint_id}/disable", response_model=EndpointOut)
 async def disable_api(
-    endpoint_id: int, me: Manager, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
+    endpoint_id: RecordId, me: Manager, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
 ) -> EndpointOut:
     return EndpointOut.model_validate(await webhooks.disable(session, temporal, settings, endpoint_id, me))
 
 
 @router.post("/api/hooks/deliveries/{delivery_id}/replay", response_model=DeliveryOut)
 async def replay_api(
-    delivery_id: int, me: Manager, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
+    delivery_id: RecordId, me: Manager, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
 ) -> DeliveryOut:
     """Send a delivered or failed delivery again, as a new delivery of the same event."""
     return DeliveryOut.model_validate(await webhooks.replay(session, temporal, settings, delivery_id, me))
@@ -137,7 +138,9 @@ async def subscribe_form(
 
 
 @router.get("/hooks/{endpoint_id}", response_class=HTMLResponse)
-async def log_page(request: Request, endpoint_id: int, _: Organizer, session: SessionDep) -> HTMLResponse:
+async def log_page(
+    request: Request, endpoint_id: RecordId, _: Organizer, session: SessionDep
+) -> HTMLResponse:
     context = {
         "endpoint": await webhooks.endpoint(session, endpoint_id),
         "deliveries": await webhooks.deliveries(session, endpoint_id),
@@ -147,7 +150,7 @@ async def log_page(request: Request, endpoint_id: int, _: Organizer, session: Se
 
 @router.post("/hooks/{endpoint_id}/disable")
 async def disable_form(
-    endpoint_id: int, me: Organizer, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
+    endpoint_id: RecordId, me: Organizer, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
 ) -> Response:
     await webhooks.disable(session, temporal, settings, endpoint_id, me)
     return RedirectResponse(f"/hooks/{endpoint_id}", status_code=status.HTTP_303_SEE_OTHER)
@@ -155,7 +158,7 @@ async def disable_form(
 
 @router.post("/hooks/deliveries/{delivery_id}/replay")
 async def replay_form(
-    delivery_id: int, me: Organizer, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
+    delivery_id: RecordId, me: Organizer, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
 ) -> Response:
     again = await webhooks.replay(session, temporal, settings, delivery_id, me)
     return RedirectResponse(f"/hooks/{again.endpoint_id}", status_code=status.HTTP_303_SEE_OTHER)

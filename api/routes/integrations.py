@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, status
 from pydantic import EmailStr
 
-from api.deps import SessionDep, SettingsDep, TemporalDep, allow
+from api.deps import RecordId, SessionDep, SettingsDep, TemporalDep, allow
 from api.schemas import ContributionIn, EventOut
 from api.services import contributions, journeys, members
 from domain.api_tokens import Scope
@@ -28,7 +28,7 @@ class ContributionByEmailIn(ContributionIn):
     "/api/members/{member_id}/contributions", status_code=status.HTTP_201_CREATED, response_model=EventOut
 )
 async def contribution_api(
-    member_id: int,
+    member_id: RecordId,
     body: ContributionIn,
     me: EventWriter,
     session: SessionDep,

@@ -88,11 +88,15 @@ async def complete_step_api(
 async def _context(
     me: Member, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
 ) -> dict[str, object]:
+    journey = await journeys.view(temporal, settings, me.id)
+    step_fields = {s.id: [f.value for f in s.form] for s in settings.policy.playbook.steps}
+    # Only the next step's form is shown: most views need neither list, so neither is read.
+    wanted = step_fields.get(journey.next_step_id or "", []) if journey is not None else []
     return {
-        "journey": await journeys.view(temporal, settings, me.id),
-        "projects": await members.active_projects(session),
-        "chapters": await members.chapters(session),
-        "step_fields": {s.id: [f.value for f in s.form] for s in settings.policy.playbook.steps},
+        "journey": journey,
+        "projects": await members.active_projects(session) if "project_id" in wanted else [],
+        "chapters": await members.chapters(session) if "chapter_id" in wanted else [],
+        "step_fields": step_fields,
         "errors": {},
         "form": {},
     }

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.deps import SessionDep, SettingsDep, TemporalDep, allow
+from api.deps import RecordId, SessionDep, SettingsDep, TemporalDep, allow
 from api.pages import render
 from api.schemas import EventOut, MemberDetailOut, MemberFilters, MemberOut
 from api.services import journeys, members
@@ -47,7 +47,7 @@ async def member_list_api(_: Reader, session: SessionDep, filters: Filters) -> l
 @router.get("/members/{member_id}", response_class=HTMLResponse)
 async def member_detail(
     request: Request,
-    member_id: int,
+    member_id: RecordId,
     me: OrganizerOrSelf,
     session: SessionDep,
     temporal: TemporalDep,
@@ -64,7 +64,7 @@ async def member_detail(
 
 
 @router.get("/api/members/{member_id}", response_model=MemberDetailOut)
-async def member_detail_api(member_id: int, _: ReaderOrSelf, session: SessionDep) -> MemberDetailOut:
+async def member_detail_api(member_id: RecordId, _: ReaderOrSelf, session: SessionDep) -> MemberDetailOut:
     member = await members.get(session, member_id)
     events = await members.timeline(session, member_id)
     return MemberDetailOut(
@@ -74,7 +74,7 @@ async def member_detail_api(member_id: int, _: ReaderOrSelf, session: SessionDep
 
 @router.post("/members/{member_id}/steps/{step_id}")
 async def approve_step_form(
-    member_id: int,
+    member_id: RecordId,
     step_id: str,
     me: Organizer,
     session: SessionDep,
@@ -87,7 +87,7 @@ async def approve_step_form(
 
 @router.post("/api/members/{member_id}/steps/{step_id}", response_model=JourneyView)
 async def approve_step_api(
-    member_id: int,
+    member_id: RecordId,
     step_id: str,
     me: Organizer,
     session: SessionDep,

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.deps import SessionDep, SettingsDep, TemporalDep, allow
+from api.deps import RecordId, SessionDep, SettingsDep, TemporalDep, allow
 from api.forms import read_form
 from api.mentoring_schemas import CheckInIn, ConfirmIn, MenteeNeedsIn, MentorProfileIn, Pair, TextIn
 from api.pages import render
@@ -58,7 +58,7 @@ async def my_mentoring(
 
 @router.post("/api/mentorships/{mentorship_id}/accept")
 async def accept_api(
-    mentorship_id: int, me: SignedIn, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
+    mentorship_id: RecordId, me: SignedIn, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
 ) -> dict[str, str]:
     """The proposed mentor accepts (within the policy's days, or the mentee is matched again)."""
     return {
@@ -68,7 +68,7 @@ async def accept_api(
 
 @router.post("/api/mentorships/{mentorship_id}/check-in")
 async def check_in_api(
-    mentorship_id: int,
+    mentorship_id: RecordId,
     body: CheckInIn,
     me: SignedIn,
     session: SessionDep,
@@ -83,7 +83,7 @@ async def check_in_api(
 
 @router.post("/api/mentorships/{mentorship_id}/feedback")
 async def feedback_api(
-    mentorship_id: int,
+    mentorship_id: RecordId,
     body: TextIn,
     me: SignedIn,
     session: SessionDep,
@@ -97,7 +97,7 @@ async def feedback_api(
 
 @router.post("/api/mentorships/{mentorship_id}/pause")
 async def pause_api(
-    mentorship_id: int,
+    mentorship_id: RecordId,
     body: TextIn,
     me: SignedIn,
     session: SessionDep,
@@ -110,7 +110,7 @@ async def pause_api(
 
 @router.post("/api/mentorships/{mentorship_id}/resume")
 async def resume_api(
-    mentorship_id: int,
+    mentorship_id: RecordId,
     body: TextIn,
     me: SignedIn,
     session: SessionDep,
@@ -136,7 +136,7 @@ async def _change(
 
 @router.post("/api/mentorships/{mentorship_id}/end")
 async def end_api(
-    mentorship_id: int,
+    mentorship_id: RecordId,
     body: TextIn,
     me: SignedIn,
     session: SessionDep,
@@ -152,7 +152,7 @@ async def end_api(
 @router.post("/mentoring/{mentorship_id}/check-in")
 async def check_in_form(
     request: Request,
-    mentorship_id: int,
+    mentorship_id: RecordId,
     me: SignedIn,
     session: SessionDep,
     temporal: TemporalDep,
@@ -164,7 +164,7 @@ async def check_in_form(
 
 @router.post("/mentoring/{mentorship_id}/accept")
 async def accept_form(
-    mentorship_id: int, me: SignedIn, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
+    mentorship_id: RecordId, me: SignedIn, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
 ) -> Response:
     await accept_api(mentorship_id, me, session, temporal, settings)
     return RedirectResponse("/mentoring", status_code=status.HTTP_303_SEE_OTHER)
@@ -173,7 +173,7 @@ async def accept_form(
 @router.post("/mentoring/{mentorship_id}/feedback")
 async def feedback_form(
     request: Request,
-    mentorship_id: int,
+    mentorship_id: RecordId,
     me: SignedIn,
     session: SessionDep,
     temporal: TemporalDep,

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict
 
-from api.deps import SessionDep, SettingsDep, TemporalDep, allow
+from api.deps import RecordId, SessionDep, SettingsDep, TemporalDep, allow
 from api.forms import read_form
 from api.pages import render
 from api.services import erasure, members
@@ -69,14 +69,14 @@ async def erase_me_form(
 
 
 @router.get("/api/members/{member_id}/data")
-async def member_data_api(member_id: int, _: Admin, session: SessionDep) -> Response:
+async def member_data_api(member_id: RecordId, _: Admin, session: SessionDep) -> Response:
     await members.get(session, member_id)
     return _download(await erasure.download(session, member_id), member_id)
 
 
 @router.post("/api/members/{member_id}/erasure")
 async def erase_member_api(
-    member_id: int,
+    member_id: RecordId,
     body: ErasureRequest,
     me: Admin,
     session: SessionDep,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api import schedules
-from api.deps import SessionDep, SettingsDep, TemporalDep, allow
+from api.deps import RecordId, SessionDep, SettingsDep, TemporalDep, allow
 from api.forms import read_form
 from api.pages import render
 from api.schemas import ResolutionBody
@@ -36,7 +36,7 @@ async def queue_api(_: Organizer, session: SessionDep) -> list[reviews.OpenItem]
 
 @router.post("/api/reviews/{item_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def resolve_api(
-    item_id: int,
+    item_id: RecordId,
     body: ResolutionBody,
     me: Organizer,
     session: SessionDep,
@@ -50,7 +50,7 @@ async def resolve_api(
 @router.post("/reviews/{item_id}")
 async def resolve_form(
     request: Request,
-    item_id: int,
+    item_id: RecordId,
     me: Organizer,
     session: SessionDep,
     temporal: TemporalDep,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, status
 from fastapi.responses import RedirectResponse, Response
 
 from api import schedules
-from api.deps import SessionDep, SettingsDep, TemporalDep, allow
+from api.deps import RecordId, SessionDep, SettingsDep, TemporalDep, allow
 from api.forms import read_form
 from api.schemas import ApprovalBody, ReasonBody
 from api.services import access, journeys, members, standing
@@ -25,7 +25,7 @@ Organizer = Annotated[Member, allow(ORGANIZERS)]
 
 @router.post("/api/members/{member_id}/suspension", response_model=SuspensionOutcome)
 async def suspend_api(
-    member_id: int,
+    member_id: RecordId,
     body: ReasonBody,
     me: Organizer,
     session: SessionDep,
@@ -40,7 +40,7 @@ async def suspend_api(
 @router.post("/members/{member_id}/suspension")
 async def suspend_form(
     request: Request,
-    member_id: int,
+    member_id: RecordId,
     me: Organizer,
     session: SessionDep,
     temporal: TemporalDep,
@@ -52,7 +52,7 @@ async def suspend_form(
 
 @router.post("/api/members/{member_id}/suspension/lift", response_model=JourneyView)
 async def reinstate_api(
-    member_id: int,
+    member_id: RecordId,
     body: ReasonBody,
     me: Organizer,
     session: SessionDep,
@@ -66,7 +66,7 @@ async def reinstate_api(
 @router.post("/members/{member_id}/suspension/lift")
 async def reinstate_form(
     request: Request,
-    member_id: int,
+    member_id: RecordId,
     me: Organizer,
     session: SessionDep,
     temporal: TemporalDep,
@@ -78,7 +78,7 @@ async def reinstate_form(
 
 @router.post("/api/members/{member_id}/trust/approval", status_code=status.HTTP_201_CREATED)
 async def approve_level_api(
-    member_id: int,
+    member_id: RecordId,
     body: ApprovalBody,
     me: Organizer,
     session: SessionDep,

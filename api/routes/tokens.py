@@ -9,9 +9,10 @@ from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from api.deps import SessionDep, allow
+from api.deps import RecordId, SessionDep, allow
 from api.forms import field_errors
 from api.pages import render
+from api.schemas import Line
 from api.services import tokens
 from domain.api_tokens import SCOPE_HELP, Scope
 from domain.roles import ORGANIZERS
@@ -23,7 +24,7 @@ Organizer = Annotated[Member, allow(ORGANIZERS)]
 
 class TokenIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    name: Annotated[str, Field(min_length=1, max_length=80)]
+    name: Annotated[Line, Field(min_length=1, max_length=80)]
     scopes: Annotated[list[Scope], Field(min_length=1, max_length=len(Scope))]
     days: Annotated[int, Field(ge=1, le=730)] | None = 365  # null: until revoked
 
@@ -62,7 +63,7 @@ async def create_api(body: TokenIn, me: Organizer, session: SessionDep) -> NewTo
 
 
 @router.post("/api/tokens/{token_id}/revoke", response_model=TokenOut)
-async def revoke_api(token_id: int, me: Organizer, session: SessionDep) -> TokenOut:
+async def revoke_api(token_id: RecordId, me: Organizer, session: SessionDep) -> TokenOut:
     return TokenOut.model_validate(await tokens.revoke(session, token_id, me))
 
 
@@ -89,7 +90,7 @@ async def create_form(request: Request, me: Organizer, session: SessionDep) -> H
 
 
 @router.post("/tokens/{token_id}/revoke")
-async def revoke_form(token_id: int, me: Organizer, session: SessionDep) -> Response:
+async def revoke_form(token_id: RecordId, me: Organizer, session: SessionDep) -> Response:
     await tokens.revoke(session, token_id, me)
     return RedirectResponse("/tokens", status_code=status.HTTP_303_SEE_OTHER)
 

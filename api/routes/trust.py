@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from api.deps import SessionDep, SettingsDep, allow
+from api.deps import RecordId, SessionDep, SettingsDep, allow
 from api.pages import render
 from api.services import members, trust
 from domain.roles import EVERYONE_SIGNED_IN, ORGANIZERS
@@ -42,7 +42,7 @@ async def my_trust_api(me: SignedIn, session: SessionDep, settings: SettingsDep)
 
 @router.get("/members/{member_id}/vouch-tree", response_class=HTMLResponse)
 async def vouch_tree_page(
-    request: Request, member_id: int, _: OrganizerOrSelf, session: SessionDep
+    request: Request, member_id: RecordId, _: OrganizerOrSelf, session: SessionDep
 ) -> HTMLResponse:
     member = await members.get(session, member_id)
     tree = await trust.vouch_tree(session, member_id, utcnow())
@@ -50,7 +50,7 @@ async def vouch_tree_page(
 
 
 @router.get("/api/members/{member_id}/vouch-tree", response_model=trust.VouchTree)
-async def vouch_tree_api(member_id: int, _: OrganizerOrSelf, session: SessionDep) -> trust.VouchTree:
+async def vouch_tree_api(member_id: RecordId, _: OrganizerOrSelf, session: SessionDep) -> trust.VouchTree:
     """Who vouched for the member (and who vouched for them, back three steps), and whom they vouched for.
     Only organizers and the member see it."""
     await members.get(session, member_id)

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from api import schedules
-from api.deps import SessionDep, SettingsDep, TemporalDep, allow
+from api.deps import RecordId, SessionDep, SettingsDep, TemporalDep, allow
 from api.forms import field_errors, read_form
 from api.pages import render
 from api.schemas import AskBody, VouchBody
@@ -31,7 +31,7 @@ SignedIn = Annotated[Member, allow(EVERYONE_SIGNED_IN)]
     "/api/members/{member_id}/vouches", status_code=status.HTTP_201_CREATED, response_model=VouchOutcome
 )
 async def vouch_api(
-    member_id: int,
+    member_id: RecordId,
     body: VouchBody,
     me: SignedIn,
     session: SessionDep,
@@ -48,7 +48,7 @@ async def vouch_api(
 
 @router.post("/api/members/{member_id}/vouches/revoke", response_model=VouchOutcome)
 async def revoke_api(
-    member_id: int, me: SignedIn, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
+    member_id: RecordId, me: SignedIn, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
 ) -> VouchOutcome:
     """Withdraw your vouch for a member (409 if you have none); their trust is recomputed shortly."""
     await members.get(session, member_id)
@@ -61,7 +61,7 @@ async def revoke_api(
 
 @router.get("/members/{member_id}/vouch", response_class=HTMLResponse)
 async def vouch_page(
-    request: Request, member_id: int, me: SignedIn, session: SessionDep, settings: SettingsDep
+    request: Request, member_id: RecordId, me: SignedIn, session: SessionDep, settings: SettingsDep
 ) -> HTMLResponse:
     return render(request, "vouches/vouch.html", await _vouch_context(member_id, me, session, settings))
 
@@ -69,7 +69,7 @@ async def vouch_page(
 @router.post("/members/{member_id}/vouch", response_class=HTMLResponse)
 async def vouch_form(
     request: Request,
-    member_id: int,
+    member_id: RecordId,
     me: SignedIn,
     session: SessionDep,
     temporal: TemporalDep,

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
 
 from api.services.journeys import rejected
 from api.settings import Settings
@@ -72,6 +73,10 @@ async def act(temporal: Client, grant: AccessGrant, update: Any, arg: object) ->
         return await handle.execute_update(update, arg)
     except WorkflowUpdateFailedError as exc:
         raise rejected(exc) from exc
+    except RPCError as exc:
+        if exc.status is RPCStatusCode.NOT_FOUND:  # its workflow has finished: denied, revoked, expired
+            raise Rejected(f"Grant {grant.id} is closed; ask again to open a new one.") from exc
+        raise
 
 
 async def get(session: AsyncSession, grant_id: int) -> AccessGrant:

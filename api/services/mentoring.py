@@ -10,11 +10,12 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.service import RPCError, RPCStatusCode
 
 from api.services import journeys
 from api.settings import Settings
 from domain import matching
-from domain.errors import InvalidField, NotFound
+from domain.errors import InvalidField, NotFound, Rejected
 from domain.mentorship import MentorshipInput
 from models import Chapter, Member, MenteeNeeds, MentorProfile, Mentorship, NeverPair, PairingStatus, Project
 from models.base import utcnow
@@ -89,6 +90,8 @@ def _id(value: int | None) -> str | None:
 
 async def never_pair(session: AsyncSession, mentor_id: int, mentee_id: int, by_id: int) -> None:
     """Never propose these two again; an existing rule is kept as it is."""
+    await _require_members(session, "mentor_id", mentor_id)
+    await _require_members(session, "mentee_id", mentee_id)
     exists = await session.scalar(
         select(NeverPair.id).where(NeverPair.mentor_id == mentor_id, NeverPair.mentee_id == mentee_id)
     )
@@ -101,6 +104,7 @@ async def confirm(
     session: AsyncSession, temporal: Client, settings: Settings, pairs: list[tuple[int, int]], by_id: int
 ) -> list[int]:
     """Record the confirmed pairs and start a Mentorship for each; returns the new pairing ids."""
+    await _require_members(session, "pairs", *(member_id for pair in pairs for member_id in pair))
     by_mentee = {str(p.mentee): p for p in await proposals(session)}
     created = []
     for mentee_id, mentor_id in pairs:
@@ -222,3 +226,14 @@ async def act(temporal: Client, settings: Settings, mentorship_id: int, update: 
         return await handle.execute_update(update, arg)
     except WorkflowUpdateFailedError as exc:
         raise journeys.rejected(exc) from exc
+    except RPCError as exc:
+        if exc.status is RPCStatusCode.NOT_FOUND:  # its workflow has finished: graduated, ended, reassigned
+            raise Rejected(f"Mentorship {mentorship_id} has ended; there is nothing left to change.") from exc
+        raise
+
+
+async def _require_members(session: AsyncSession, field: str, *ids: int) -> None:
+    found = set(await session.scalars(select(Member.id).where(Member.id.in_(ids))))
+    for member_id in ids:
+        if member_id not in found:
+            raise InvalidField(field, f"There is no member {member_id}.")

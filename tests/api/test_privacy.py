@@ -91,6 +91,12 @@ async def test_only_admins_act_for_another_member(site: Site) -> None:
     async with site.client() as client:
         await client.get("/signin")
         await site.sign_in_as(client, admin)
+        suspended = await client.post(
+            f"/api/members/{lin.id}/suspension",
+            json={"reason": "Lin Q. posted another member's address"},
+            headers=headers(client),
+        )
+        assert suspended.status_code == 200, suspended.text
         data = await client.get(f"/api/members/{lin.id}/data")
         assert data.status_code == 200 and data.json()["member_id"] == lin.id
         erased = await client.post(
@@ -98,5 +104,9 @@ async def test_only_admins_act_for_another_member(site: Site) -> None:
         )
         assert erased.status_code == 200
     assert site.db.get(Member, lin.id).email == f"erased-{lin.id}@erased.invalid"
+    [suspension] = site.db.events(lin.id, "member.suspended")
+    assert suspension.payload["reason"] == "[erased]", (
+        "the ledger keeps that it happened, not what was written"
+    )
     [audit] = site.db.events(lin.id, "member.erased")
     assert (audit.actor_id, audit.payload) == (admin.id, {"by_self": False})
