@@ -56,7 +56,7 @@ bench-access: install
 
 # API latency and throughput under 100 concurrent clients, against a bare FastAPI endpoint in the same run.
 bench-load: install
-	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.load $(LOAD_ARGS)
 
 # 1,000 journeys in flight; kill -9 the worker, then the Temporal server; every journey must complete once.
 bench-chaos: install postgres
