@@ -118,28 +118,26 @@ def rejected(exc: WorkflowUpdateFailedError) -> Rejected:
 
 
 async def activity_seen(temporal: Client, settings: Settings, member_id: int, kind: str) -> None:
-    """Tell the journey; a member without a running journey (imported, or made on the command line)
-    gets one started, rather than an error when they sign in."""
-    await temporal.start_workflow(
-        MemberJourney.run,
-        JourneyInput(member_id),
-        id=settings.journey_id(member_id),
-        task_queue=settings.temporal_task_queue,
-        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        start_signal="activity_seen",
-        start_signal_args=[ActivitySeen(kind)],
-    )
+    """Tell the journey that the member did something."""
+    await _signal_with_start(temporal, settings, member_id, "activity_seen", ActivitySeen(kind))
 
 
 async def send_sign_in_link(temporal: Client, settings: Settings, member_id: int) -> None:
-    """Ask the journey to email a link; a member without a running journey (imported, restored from a
-    backup, made on the command line) gets one started, rather than no link."""
+    """Ask the journey to email a sign-in link."""
+    await _signal_with_start(temporal, settings, member_id, "send_sign_in_link", SignInLinkRequest())
+
+
+async def _signal_with_start(
+    temporal: Client, settings: Settings, member_id: int, signal: str, arg: object
+) -> None:
+    """Signal the member's journey; a member without a running one (imported, restored from a backup,
+    made on the command line) gets one started, rather than an error."""
     await temporal.start_workflow(
         MemberJourney.run,
         JourneyInput(member_id),
         id=settings.journey_id(member_id),
         task_queue=settings.temporal_task_queue,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        start_signal="send_sign_in_link",
-        start_signal_args=[SignInLinkRequest()],
+        start_signal=signal,
+        start_signal_args=[arg],
     )
