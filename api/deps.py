@@ -93,6 +93,9 @@ def allow(roles: frozenset[Role], *, or_self: bool = False, scope: Scope | None 
         is_self = or_self and str(request.path_params.get("member_id")) == str(member.id)
         if member.role not in roles and not is_self:
             raise Forbidden(roles)
+        # End the caller's read here: the route may go on to wait for a workflow update, which lasts as
+        # long as the workers are slow or down, and must not hold a pooled connection meanwhile.
+        await session.commit()
         return member
 
     check.allowed_roles = roles  # type: ignore[attr-defined]  # read by the route-walking test

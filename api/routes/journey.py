@@ -49,6 +49,7 @@ async def complete_step_form(
     try:
         form = await read_form(request, StepForm)
         await members.check_step_form(session, form)
+        await session.commit()  # release the pooled connection before waiting on the workflow
         await journeys.complete_step(
             temporal, settings, me.id, StepCompletion(step_id, me.id, form=form.filled())
         )
@@ -80,6 +81,7 @@ async def complete_step_api(
 ) -> JourneyView:
     """Complete one of your steps; form steps take their fields in the body."""
     await members.check_step_form(session, body)
+    await session.commit()  # release the pooled connection before waiting on the workflow
     return await journeys.complete_step(
         temporal, settings, me.id, StepCompletion(step_id, me.id, form=body.filled())
     )

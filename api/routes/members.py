@@ -107,6 +107,7 @@ async def _approve(
     settings: SettingsDep,
 ) -> JourneyView:
     await members.get(session, member_id)
+    await session.commit()  # release the pooled connection before waiting on the workflow
     if member_id == me.id:
         raise Rejected("Organizers cannot approve their own steps; ask another organizer.")
     completion = StepCompletion(step_id, me.id, by=CompletedBy.ORGANIZER)

@@ -101,6 +101,7 @@ async def _reinstate(
     settings: SettingsDep,
 ) -> JourneyView:
     await members.get(session, member_id)
+    await session.commit()  # release the pooled connection before waiting on the workflow
     view = await journeys.reinstate(temporal, settings, member_id, Reinstatement(me.id, body.reason))
     await schedules.request_trust_recompute(temporal, settings, "reinstatement")
     return view
@@ -118,6 +119,7 @@ async def _suspend(
     if member_id == me.id:
         raise Rejected("You cannot suspend yourself.")
     points = settings.policy.vouching.penalty_per_suspension
+    await session.commit()  # release the pooled connection before waiting on the workflow
     outcome = await journeys.suspend(temporal, settings, member_id, Suspension(me.id, body.reason, points))
     for workflow_id in await access.active_workflows(session, member_id):
         # Access is rechecked now, not at the next recompute: a suspended member holds nothing.

@@ -41,6 +41,7 @@ async def vouch_api(
     """Vouch for a member with a short statement and how you know them (409 with the reason if refused)."""
     await members.get(session, member_id)
     request = await vouching.request_from(session, settings, me, body)
+    await session.commit()  # release the pooled connection before waiting on the workflow
     outcome = await journeys.vouch(temporal, settings, member_id, request)
     await schedules.request_trust_recompute(temporal, settings, "vouch")
     return outcome
@@ -52,6 +53,7 @@ async def revoke_api(
 ) -> VouchOutcome:
     """Withdraw your vouch for a member (409 if you have none); their trust is recomputed shortly."""
     await members.get(session, member_id)
+    await session.commit()  # release the pooled connection before waiting on the workflow
     outcome = await journeys.revoke_vouch(
         temporal, settings, member_id, Revocation(me.id, settings.policy.vouching)
     )
@@ -78,9 +80,9 @@ async def vouch_form(
     try:
         await members.get(session, member_id)
         body = await read_form(request, VouchBody)
-        outcome = await journeys.vouch(
-            temporal, settings, member_id, await vouching.request_from(session, settings, me, body)
-        )
+        vouch = await vouching.request_from(session, settings, me, body)
+        await session.commit()  # release the pooled connection before waiting on the workflow
+        outcome = await journeys.vouch(temporal, settings, member_id, vouch)
     except ValidationError as exc:
         errors, code = field_errors(exc), status.HTTP_422_UNPROCESSABLE_CONTENT
     except Rejected as exc:

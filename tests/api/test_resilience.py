@@ -1,0 +1,50 @@
+"""While workers are down, requests waiting on workflows must not starve the rest of the web app."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import httpx
+from temporalio.testing import WorkflowEnvironment
+
+from api.app import create_app
+from api.settings import Settings
+from domain import sign_in
+from tests.api.conftest import BASE
+from tests.factories import Db, csrf
+
+
+async def test_updates_waiting_on_absent_workers_hold_no_database_connection(
+    settings: Settings, db: Db, time_skipping_env: WorkflowEnvironment
+) -> None:
+    app = create_app(settings, temporal=time_skipping_env.client)  # and no worker polls its task queue
+    members = [db.member(f"m{n}@example.org") for n in range(20)]
+    async with app.router.lifespan_context(app):
+        clients = [httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) for _ in members]
+        for client, member in zip(clients, members, strict=True):
+            token = sign_in.issue_token(settings.secret_key, sign_in.SignInClaim(member.id, 0))
+            page = await client.get("/signin/verify", params={"token": token})
+            signed_in = await client.post("/signin/verify", data={"token": token, "csrftoken": csrf(page)})
+            assert signed_in.status_code == 303
+        # More waiting updates than the pool has connections (5 + 10 overflow).
+        waiting = [
+            asyncio.create_task(
+                client.post(
+                    "/api/me/journey/steps/code_of_conduct",
+                    json={},
+                    headers={"x-csrftoken": client.cookies["csrftoken"]},
+                )
+            )
+            for client in clients
+        ]
+        await asyncio.sleep(1)
+        assert not any(task.done() for task in waiting), "they wait for a worker"
+        started = time.monotonic()
+        answer = await clients[0].get(f"/api/members/{members[0].id}")
+        assert answer.status_code == 200 and time.monotonic() - started < 5
+        for task in waiting:
+            task.cancel()
+        await asyncio.gather(*waiting, return_exceptions=True)
+        for client in clients:
+            await client.aclose()
