@@ -30,13 +30,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
 import psutil
 import sqlalchemy as sa
 from temporalio.testing import WorkflowEnvironment
 
 from api.outbox import Outbox, start_sink
 from bench import journey as processes
+from bench.cluster_processes import wait_until_serving
 from bench.load_report import summarize, table
 from bench.load_seed import seed
 
@@ -153,16 +153,10 @@ async def _run(database: str, args: argparse.Namespace) -> dict[str, Any]:
 
 async def _wait_for(url: str, workdir: Path, seconds: float = 120.0) -> None:
     # Three servers importing at once on a busy two-core box can take a minute to listen.
-    deadline = time.monotonic() + seconds
-    async with httpx.AsyncClient() as client:
-        while time.monotonic() < deadline:
-            try:
-                if (await client.get(url)).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            await asyncio.sleep(0.3)
-    raise StartupFailed(f"{url} did not answer in {seconds:.0f} s; see the logs in {workdir}")
+    try:
+        await wait_until_serving(url, seconds)
+    except RuntimeError as exc:
+        raise StartupFailed(f"{exc}; see the logs in {workdir}") from exc
 
 
 def _commands(web_port: int, bare_port: int, workers: int) -> dict[str, list[str]]:
