@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from secure.middleware import SecureASGIMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
 
 from api import temporal as temporal_connection
 from api.deps import BadToken, Forbidden, NotSignedIn, TokenNotAllowed
@@ -168,6 +169,19 @@ def _translate_errors(app: FastAPI) -> None:
         message = f"Too many requests; try again in {exc.retry_after} s."
         response = _error(request, status.HTTP_429_TOO_MANY_REQUESTS, message)
         response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+
+    @app.exception_handler(RPCError)
+    async def temporal_unavailable(request: Request, exc: Exception) -> Response:
+        """Temporal unreachable (a restart, a network cut): say so, and when to try again, not 500."""
+        assert isinstance(exc, RPCError)
+        if exc.status not in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED):
+            log.error("Temporal refused a call: %s", exc.status)
+            return _error(request, status.HTTP_500_INTERNAL_SERVER_ERROR, "Something went wrong on our side.")
+        response = _error(
+            request, status.HTTP_503_SERVICE_UNAVAILABLE, "Perennial cannot reach its workflows just now."
+        )
+        response.headers["Retry-After"] = "5"
         return response
 
     @app.exception_handler(PerennialError)

@@ -10,8 +10,11 @@ from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
 from api.settings import Settings
+from api.temporal import data_converter
 from domain import sign_in
+from models import Member
 from tests.api.conftest import BASE
+from tests.conftest import binary
 from tests.factories import Db, csrf
 
 
@@ -48,3 +51,25 @@ async def test_updates_waiting_on_absent_workers_hold_no_database_connection(
         await asyncio.gather(*waiting, return_exceptions=True)
         for client in clients:
             await client.aclose()
+
+
+async def test_while_temporal_is_down_callers_get_503_and_nothing_is_half_written(
+    settings: Settings, db: Db
+) -> None:
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=binary("temporal"),
+        data_converter=data_converter(settings),
+        dev_server_log_level="error",
+    )
+    app = create_app(settings, temporal=env.client)
+    async with app.router.lifespan_context(app):
+        await env.shutdown()  # the connection was made; now the server is gone
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as client:
+            signup = await client.post(
+                "/api/members", json={"email": "ada@example.org", "display_name": "Ada"}
+            )
+            ready = await client.get("/readyz")
+    assert signup.status_code == 503 and signup.headers["retry-after"] == "5"
+    assert "cannot reach" in signup.json()["detail"]
+    assert db.count(Member) == 0, "the member is not left without a journey"
+    assert ready.status_code == 503 and "temporal" in ready.text
