@@ -105,6 +105,8 @@ async def verify(
             raise Rejected("This sign-in link was already used; ask for a new one.")
     except (Rejected, InvalidField, LookupError) as exc:
         return render(request, "auth/signin.html", {"errors": {"token": str(exc)}, "form": {}}, 400)
+    # Tell the journey first: if Temporal cannot be reached, the link is not used up and works again.
+    await journeys.activity_seen(temporal, settings, member.id, "sign_in")
     member.sign_in_nonce += 1
     member.last_active_at = utcnow()
     session.add(
@@ -123,7 +125,6 @@ async def verify(
     request.session.update(
         {"member_id": member.id, "epoch": member.session_epoch, "sid": secrets.token_urlsafe(16)}
     )
-    await journeys.activity_seen(temporal, settings, member.id, "sign_in")
     return RedirectResponse("/journey", status_code=status.HTTP_303_SEE_OTHER)
 
 

@@ -62,14 +62,22 @@ async def test_while_temporal_is_down_callers_get_503_and_nothing_is_half_writte
         dev_server_log_level="error",
     )
     app = create_app(settings, temporal=env.client)
+    member = db.member("lin@example.org")
+    token = sign_in.issue_token(settings.secret_key, sign_in.SignInClaim(member.id, 0))
     async with app.router.lifespan_context(app):
         await env.shutdown()  # the connection was made; now the server is gone
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as client:
+            page = await client.get("/signin/verify", params={"token": token})
+            verify = await client.post("/signin/verify", data={"token": token, "csrftoken": csrf(page)})
             signup = await client.post(
-                "/api/members", json={"email": "ada@example.org", "display_name": "Ada"}
+                "/api/members",
+                json={"email": "ada@example.org", "display_name": "Ada"},
+                headers={"x-csrftoken": client.cookies["csrftoken"]},
             )
             ready = await client.get("/readyz")
     assert signup.status_code == 503 and signup.headers["retry-after"] == "5"
     assert "cannot reach" in signup.json()["detail"]
-    assert db.count(Member) == 0, "the member is not left without a journey"
+    assert db.count(Member) == 1, "Ada is not left without a journey"
+    assert verify.status_code == 503, verify.text
+    assert db.get(Member, member.id).sign_in_nonce == 0, "the link still works"
     assert ready.status_code == 503 and "temporal" in ready.text
