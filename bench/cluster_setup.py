@@ -19,7 +19,9 @@ from models import Member, Project
 from models.base import make_engine, session_factory
 from models.migrate import upgrade
 
-POSTGRES_ADMIN = os.environ.get("PERENNIAL_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+POSTGRES_ADMIN = os.environ.get("BENCH_DATABASE_URL") or os.environ.get(
+    "PERENNIAL_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 PROJECT = "Polling Place Finder"
 
 

@@ -22,27 +22,23 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import psutil
-import sqlalchemy as sa
 from temporalio.testing import WorkflowEnvironment
 
 from api.outbox import Outbox, start_sink
 from bench import journey as processes
 from bench.cluster_processes import wait_until_serving
+from bench.cluster_setup import scratch_database
 from bench.load_report import summarize, table
 from bench.load_seed import seed
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results"
-POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 @dataclass(frozen=True)
@@ -114,7 +110,7 @@ def _run_with_retries(database: str, args: argparse.Namespace, attempts: int = 3
 
 async def _run(database: str, args: argparse.Namespace) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix="perennial-load-"))
-    with _scratch_database(database, workdir) as database_url:
+    with scratch_database(database, workdir, "load") as database_url:
         smtp_port, web_port, bare_port = (processes._free_port() for _ in range(3))
         outbox = Outbox(workdir / "outbox")
         sink = start_sink(outbox, port=smtp_port)
@@ -271,26 +267,6 @@ def _brief(measured: dict[str, Any]) -> str:
         f"p99 {measured['p99_ms']} ms, errors {measured['errors']}, "
         f"CPU ms per request {measured['cpu_ms_per_request']}"
     )
-
-
-@contextmanager
-def _scratch_database(kind: str, workdir: Path) -> Iterator[str]:
-    if kind == "sqlite":
-        yield f"sqlite:///{workdir / 'perennial.db'}"
-        return
-    server = os.environ.get("BENCH_DATABASE_URL", POSTGRES_SERVER)
-    name = f"perennial_load_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(
-        sa.make_url(server).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield sa.make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _settings(args: argparse.Namespace) -> dict[str, Any]:
