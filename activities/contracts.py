@@ -12,6 +12,7 @@ from datetime import datetime
 
 from temporalio import activity
 
+from domain.journey import JourneyView
 from domain.policy import Playbook
 from domain.vouching import SuspensionOutcome
 
@@ -33,6 +34,12 @@ class RecordStep:
     key: str
     next_step_id: str | None
     form: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PublishView:
+    view: JourneyView
+    at: datetime  # workflow time of the state the view shows
 
 
 @dataclass(frozen=True)
@@ -125,6 +132,12 @@ def start_journey(req: RecordSignup) -> Playbook:
 @activity.defn(name="record_step")
 def record_step(req: RecordStep) -> None:
     """JourneyStore.record_step."""
+    raise NotImplementedError
+
+
+@activity.defn(name="publish_view")
+def publish_view(req: PublishView) -> None:
+    """JourneyStore.publish_view: the journey's read-side row."""
     raise NotImplementedError
 
 

@@ -11,11 +11,20 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities import ledger
-from activities.contracts import RecordRevocation, RecordSignup, RecordStatus, RecordStep, RecordVouch
+from activities.contracts import (
+    PublishView,
+    RecordRevocation,
+    RecordSignup,
+    RecordStatus,
+    RecordStep,
+    RecordVouch,
+)
 from activities.telemetry import STEPS_RECORDED
 from domain.policy import CommunityPolicy, Playbook, ProfileField
 from domain.vouching import Relation
-from models import Chapter, Member, MemberStatus, MenteeNeeds, Project, StepProgress, Vouch
+from models import Chapter, JourneyViewRecord, Member, MemberStatus, MenteeNeeds, Project, StepProgress, Vouch
+from models.journey_view import VIEW_JSON
+from models.rollup_build import upsert
 
 _Record = TypeVar("_Record", Chapter, Project)
 
@@ -71,6 +80,27 @@ class JourneyStore:
                 payload={"step": req.step_id, "by": req.by, "fields": sorted(changed)},
             )
         STEPS_RECORDED.labels(req.step_id).inc()  # after the commit: a rolled-back step is not counted
+
+    @activity.defn
+    def publish_view(self, req: PublishView) -> None:
+        """Write the journey's view to its read-side row, unless a newer one is already there."""
+        with self._sessions.begin() as session:
+            if session.get(Member, req.view.member_id) is None:
+                return  # the member record is gone; there is no page left to serve
+            conn = session.connection()
+            row = {
+                "member_id": req.view.member_id,
+                "body": VIEW_JSON.dump_json(req.view).decode(),
+                "published_at": req.at,
+            }
+            statement = upsert(conn, JourneyViewRecord).values(**row)
+            conn.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["member_id"],
+                    set_={"body": statement.excluded.body, "published_at": statement.excluded.published_at},
+                    where=JourneyViewRecord.published_at <= statement.excluded.published_at,
+                )
+            )
 
     @activity.defn
     def record_vouch(self, req: RecordVouch) -> None:

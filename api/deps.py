@@ -9,6 +9,7 @@ from fastapi import Depends, Path, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
+from api.journey_reads import JourneyReads, MemberAndJourney, ReadSideUnavailable, SignedInMember
 from api.schemas import MAX_ID
 from api.services import tokens
 from api.settings import Settings
@@ -102,6 +103,47 @@ def allow(roles: frozenset[Role], *, or_self: bool = False, scope: Scope | None 
     check.or_self = or_self  # type: ignore[attr-defined]
     check.scope = scope  # type: ignore[attr-defined]
     return Depends(check)
+
+
+def allow_with_journey(roles: frozenset[Role]) -> Any:
+    """allow(roles) for the member's own journey routes, read on the fast path (api/journey_reads.py):
+    the caller and their published journey in one query, and no ORM session unless that path fails."""
+
+    async def check(request: Request) -> MemberAndJourney:
+        if _bearer_token(request) is not None or "member_id" not in request.session:
+            return await _checked_the_usual_way(request, roles)  # tokens: 401 or 403; nobody: 401
+        reads: JourneyReads = request.app.state.journey_reads
+        try:
+            found = await reads.member_and_journey(request.session["member_id"])
+        except ReadSideUnavailable:
+            return await _checked_the_usual_way(request, roles)
+        if found is None or request.session.get("epoch") != found.session_epoch:
+            request.session.clear()  # as in _signed_in_member: an old cookie is no key
+            raise NotSignedIn
+        if found.member.role not in roles:
+            raise Forbidden(roles)
+        request.state.me = found.member
+        return found
+
+    check.allowed_roles = roles  # type: ignore[attr-defined]
+    check.or_self = False  # type: ignore[attr-defined]
+    check.scope = None  # type: ignore[attr-defined]
+    return Depends(check)
+
+
+async def _checked_the_usual_way(request: Request, roles: frozenset[Role]) -> MemberAndJourney:
+    async with request.app.state.sessions() as session:
+        member = await allow(roles).dependency(request, session)
+    me = SignedInMember(
+        member.id,
+        member.role,
+        member.display_name,
+        member.time_zone,
+        tuple(member.skills),
+        member.github_login,
+    )
+    request.state.me = me
+    return MemberAndJourney(me, member.session_epoch, None)
 
 
 def _bearer_token(request: Request) -> str | None:

@@ -12,6 +12,9 @@ from fastapi.templating import Jinja2Templates
 from api.worker import TEMPLATES_DIR
 
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
+# Templates change only with a deploy (a restart); checking each file's time on every render costs a stat
+# call per template per page.
+templates.env.auto_reload = False
 
 
 def _when(value: datetime | None) -> str:

@@ -19,7 +19,6 @@ from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
 from prometheus_client import Counter, Histogram, start_http_server
-from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 
@@ -83,7 +82,7 @@ class RequestTelemetry:
             await send(message)
 
         method = scope["method"]
-        scope.setdefault("state", {})  # shared with the copies of `scope` made below us; see note_route
+        scope.setdefault("state", {})  # shared with the copies of `scope` made below us; see NoteRoute
         with self.tracer.start_as_current_span(f"HTTP {method}", kind=trace.SpanKind.SERVER) as span:
             try:
                 await self.app(scope, receive, remember_status)
@@ -103,8 +102,18 @@ def _route(scope: Scope) -> str:
 ROUTE_KEY = "route_template"
 
 
-async def note_route(request: Request) -> None:
-    """An app-wide dependency: middlewares above the router see a copy of the scope without the matched
-    route, but they share its `state`, so the template is left there for RequestTelemetry."""
-    route = request.scope.get("route")
-    request.state.route_template = getattr(route, "path", "unmatched")
+class NoteRoute:
+    """Innermost: the router has set the matched route on this scope by the time the app returns, while the
+    middlewares above see copies without it (asgi-csrf copies the scope); they share its `state`, so the
+    template is left there for RequestTelemetry. A middleware, not an app-wide dependency: FastAPI's
+    dependency solving cost more per request than everything else here."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            if "state" in scope:
+                scope["state"][ROUTE_KEY] = getattr(scope.get("route"), "path", "unmatched")

@@ -10,6 +10,7 @@ from models.campaign import Campaign, CampaignRecipient
 from models.community import Chapter, ChapterKind, Community, Project, ProjectStatus
 from models.drift import DriftRecord
 from models.identity import UnclaimedIdentity
+from models.journey_view import JourneyViewRecord
 from models.ledger import Event
 from models.member import Member, MemberStatus, StepProgress
 from models.mentorship import CheckIn, MenteeNeeds, MentorProfile, Mentorship, NeverPair, PairingStatus
@@ -45,6 +46,7 @@ __all__ = [
     "DriftRecord",
     "Event",
     "GrantStatus",
+    "JourneyViewRecord",
     "Member",
     "MemberFunnel",
     "MemberStatus",

@@ -42,6 +42,8 @@ CALLER_WAITING = RetryPolicy(maximum_attempts=5)
 class StandingHandlers:
     _state: JourneyState | None
     _lock: asyncio.Lock
+    _publishing: bool  # this run keeps the read-side row (models.journey_view) current
+    _published: JourneyView | None
 
     @property
     def state(self) -> JourneyState:
@@ -156,7 +158,8 @@ class StandingHandlers:
                     for voucher_id in outcome.voucher_ids
                 )
             )
-            return outcome
+        await self._until_view_published()
+        return outcome
 
     @suspend.validator
     def _validate_suspension(self, suspension: Suspension) -> None:
@@ -179,7 +182,8 @@ class StandingHandlers:
             await self._write_for_caller(contracts.reinstate_member, record, "The suspension was not lifted")
             self.state.suspended = False
             journey.touch(self.state, now)  # the idle clock starts again from the reinstatement
-            return journey.view(self.state)
+        await self._until_view_published()
+        return journey.view(self.state)
 
     @reinstate.validator
     def _validate_reinstatement(self, reinstatement: Reinstatement) -> None:
@@ -187,6 +191,12 @@ class StandingHandlers:
             reason := vouching.suspension_refusal(self._state.suspended, reinstatement)
         ):
             raise ValueError(reason)
+
+    async def _until_view_published(self) -> None:
+        """An update that changed the view answers only once the read side shows it, so the caller's next
+        page (read from there) has the change."""
+        if self._publishing:
+            await workflow.wait_condition(lambda: self._published == journey.view(self.state))
 
     def _vouch_refusal(self, request: VouchRequest) -> str | None:
         return vouching.refusal(request, self.state.member_id, self.state.vouches, self.state.suspended)

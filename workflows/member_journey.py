@@ -11,7 +11,7 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities import contracts
-    from activities.contracts import MailRequest, RecordSignup, RecordStatus, RecordStep
+    from activities.contracts import MailRequest, PublishView, RecordSignup, RecordStatus, RecordStep
     from domain import journey
     from domain.journey import (
         ActivitySeen,
@@ -28,6 +28,9 @@ with workflow.unsafe.imports_passed_through():
 from workflows.journey_standing import DATABASE_WRITE, MAIL_SEND, StandingHandlers
 
 SIGN_IN_LINK_INTERVAL = timedelta(minutes=1)
+# Journeys started before the read side existed replay without publishing; they publish after their next
+# continue-as-new, and the web asks them directly until then.
+READ_SIDE = "journey-read-side"
 
 
 @workflow.defn
@@ -39,11 +42,16 @@ class MemberJourney(StandingHandlers):
             inp.state.playbook = journey.shared(inp.state.playbook)
         self._lock = asyncio.Lock()
         self._last_link_at = None if inp.state is None else workflow.now() - SIGN_IN_LINK_INTERVAL
+        self._publishing = False
+        self._published: JourneyView | None = None
 
     @workflow.run
     async def run(self, inp: JourneyInput) -> None:
         if self._state is None:
             await self._sign_up(inp.member_id)
+        if workflow.patched(READ_SIDE):
+            self._publishing = True
+            self._publisher = asyncio.create_task(self._publish_views())
         while True:
             action = journey.next_idle_action(self.state)
             if action is None:
@@ -64,6 +72,7 @@ class MemberJourney(StandingHandlers):
             await self._record_step(completion, now)
             journey.record_completion(self.state, completion.step_id, now)
             await self._returned_if_dormant(now, returned=was_dormant)
+        await self._until_view_published()
         return journey.view(self.state)
 
     @complete_step.validator
@@ -110,6 +119,18 @@ class MemberJourney(StandingHandlers):
     @workflow.query
     def view(self) -> JourneyView | None:
         return None if self._state is None else journey.view(self._state)
+
+    async def _publish_views(self) -> None:
+        """Keep the read-side row equal to the view: after every change, one short local write."""
+        while True:
+            await workflow.wait_condition(lambda: journey.view(self.state) != self._published)
+            view = journey.view(self.state)
+            await workflow.execute_local_activity(
+                contracts.publish_view,
+                PublishView(view, workflow.now()),
+                start_to_close_timeout=DATABASE_WRITE,
+            )
+            self._published = view
 
     async def _sign_up(self, member_id: int) -> None:
         async with self._lock:

@@ -74,6 +74,7 @@ def activities(
         webhooks.report_webhook_circuit,
         store.start_journey,
         store.record_step,
+        store.publish_view,
         store.record_vouch,
         store.revoke_vouch,
         store.mark_dormant,

@@ -2,37 +2,49 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Annotated
 
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from api.deps import SessionDep, SettingsDep, TemporalDep, allow
+from api.deps import SessionDep, SettingsDep, TemporalDep, allow, allow_with_journey
 from api.forms import field_errors, read_form
+from api.journey_reads import Choice, Choices, JourneyReads, MemberAndJourney, ReadSideUnavailable
 from api.pages import render
 from api.schemas import StepForm
 from api.services import journeys, members
+from api.settings import Settings
 from domain.errors import InvalidField, Rejected
 from domain.journey import JourneyView, StepCompletion
+from domain.policy import Playbook
 from domain.roles import EVERYONE_SIGNED_IN
 from models import Member
+from models.journey_view import VIEW_JSON
 
 router = APIRouter(tags=["journey"])
 SignedIn = Annotated[Member, allow(EVERYONE_SIGNED_IN)]
+# The two reads every member makes most: served from the journey's published view (models.journey_view),
+# and asked of the workflow only until it has published one.
+MyJourney = Annotated[MemberAndJourney, allow_with_journey(EVERYONE_SIGNED_IN)]
 
 
+# These two take the Temporal client and settings from the app's state only when they need them: each
+# declared dependency costs a resolution on every request, and the published view needs neither.
 @router.get("/journey", response_class=HTMLResponse)
-async def checklist(
-    request: Request, me: SignedIn, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
-) -> HTMLResponse:
-    return render(request, "journey/checklist.html", await _context(me, session, temporal, settings))
+async def checklist(request: Request, mine: MyJourney) -> HTMLResponse:
+    settings: Settings = request.app.state.settings
+    journey = await _journey(request, mine)
+    return render(request, "journey/checklist.html", await _context(request, journey, settings))
 
 
 @router.get("/api/me/journey", response_model=JourneyView | None)
-async def checklist_api(me: SignedIn, temporal: TemporalDep, settings: SettingsDep) -> JourneyView | None:
+async def checklist_api(request: Request, mine: MyJourney) -> Response | JourneyView | None:
     """Your journey; null for a moment after signup while it starts."""
-    return await journeys.view(temporal, settings, me.id)
+    if mine.view_json is not None:
+        return Response(mine.view_json, media_type="application/json")
+    return await _journey(request, mine)
 
 
 @router.post("/journey/steps/{step_id}", response_class=HTMLResponse)
@@ -60,7 +72,7 @@ async def complete_step_form(
     except Rejected as exc:
         errors, code = {"step": str(exc)}, status.HTTP_409_CONFLICT
     if errors:
-        context = await _context(me, session, temporal, settings)
+        context = await _context(request, await journeys.view(temporal, settings, me.id), settings)
         return render(
             request,
             "journey/checklist.html",
@@ -87,18 +99,41 @@ async def complete_step_api(
     )
 
 
-async def _context(
-    me: Member, session: SessionDep, temporal: TemporalDep, settings: SettingsDep
-) -> dict[str, object]:
-    journey = await journeys.view(temporal, settings, me.id)
-    step_fields = {s.id: [f.value for f in s.form] for s in settings.policy.playbook.steps}
-    # Only the next step's form is shown: most views need neither list, so neither is read.
-    wanted = step_fields.get(journey.next_step_id or "", []) if journey is not None else []
+async def _journey(request: Request, mine: MemberAndJourney) -> JourneyView | None:
+    if mine.view_json is not None:
+        return VIEW_JSON.validate_json(mine.view_json)
+    state = request.app.state
+    return await journeys.view(state.temporal, state.settings, mine.member.id)
+
+
+async def _context(request: Request, journey: JourneyView | None, settings: Settings) -> dict[str, object]:
+    fields = step_fields(settings.policy.playbook)
+    # Only the next step's form is shown: most views need neither list, and then neither is read.
+    wanted = fields.get(journey.next_step_id or "", ()) if journey is not None else ()
+    choices = Choices((), ())
+    if "project_id" in wanted or "chapter_id" in wanted:
+        choices = await _choices(request)
     return {
         "journey": journey,
-        "projects": await members.active_projects(session) if "project_id" in wanted else [],
-        "chapters": await members.chapters(session) if "chapter_id" in wanted else [],
-        "step_fields": step_fields,
+        "projects": choices.projects,
+        "chapters": choices.chapters,
+        "step_fields": fields,
         "errors": {},
         "form": {},
     }
+
+
+async def _choices(request: Request) -> Choices:
+    reads: JourneyReads = request.app.state.journey_reads
+    try:
+        return await reads.choices()
+    except ReadSideUnavailable:
+        async with request.app.state.sessions() as session:
+            chapters = tuple(Choice(c.id, c.name) for c in await members.chapters(session))
+            projects = await members.active_projects(session)
+            return Choices(chapters, tuple(Choice(p.id, p.name, tuple(p.skills_needed)) for p in projects))
+
+
+@cache
+def step_fields(playbook: Playbook) -> dict[str, tuple[str, ...]]:
+    return {s.id: tuple(f.value for f in s.form) for s in playbook.steps}
