@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from temporalio.exceptions import ApplicationError
 
-from activities.contracts import RecordSignup, RecordStatus, RecordStep
+from activities.contracts import PublishView, RecordSignup, RecordStatus, RecordStep
 from activities.store import JourneyStore
-from models import Member, MemberStatus, MenteeNeeds
+from domain import journey
+from domain.journey import JourneyState
+from models import JourneyViewRecord, Member, MemberStatus, MenteeNeeds
+from models.journey_view import VIEW_JSON
 from tests.factories import Db
 
 AT = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -102,3 +105,29 @@ def test_a_step_asking_for_a_mentor_stores_the_mentee_needs(store: JourneyStore,
         ["en", "es"],
         "UTC",
     )
+
+
+def test_a_published_view_is_replaced_by_newer_ones_only(store: JourneyStore, db: Db) -> None:
+    """A retried publish of an older view (its activity ran late) must not hide a newer one."""
+    member = db.member("views@example.org")
+    state = JourneyState(member.id, store.start_journey(RecordSignup(member.id, AT, "views/signup")), AT, AT)
+    first = journey.view(state)
+    journey.record_completion(state, "code_of_conduct", AT + timedelta(hours=1))
+    second = journey.view(state)
+
+    store.publish_view(PublishView(first, AT))
+    store.publish_view(PublishView(second, AT + timedelta(hours=1)))
+    store.publish_view(PublishView(first, AT))  # late
+
+    record = db.get(JourneyViewRecord, member.id)
+    assert VIEW_JSON.validate_json(record.body) == second
+    assert record.published_at == AT + timedelta(hours=1)
+
+
+def test_a_view_for_a_member_without_a_record_is_not_published(store: JourneyStore, db: Db) -> None:
+    state = JourneyState(
+        404_404, store.start_journey(RecordSignup(db.member("x@example.org").id, AT, "x")), AT, AT
+    )
+    store.publish_view(PublishView(journey.view(state), AT))
+
+    assert db.get(JourneyViewRecord, 404_404) is None

@@ -6,6 +6,7 @@ A failure here means a change would break journeys already running: put it behin
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from temporalio.worker import Replayer
 
 from api.temporal import data_converter
 from tests.conftest import make_settings
+from workflows.member_journey import READ_SIDE
 from workflows.registry import WORKFLOWS
 
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
@@ -31,6 +33,20 @@ def test_histories_cover_early_and_late_stages() -> None:
     assert any("workflow_execution_continued_as_new_event_attributes" in k for k in kinds.values())
     assert any("workflow_execution_update_completed_event_attributes" in k for k in kinds.values())
     assert any(name.startswith("member-journey-late") for name in kinds)
+    journeys = [path for path in HISTORIES if path.stem.startswith("member-journey")]
+    patched = {path.stem: READ_SIDE in _patches(path) for path in journeys}
+    assert any(patched.values()) and not all(patched.values()), (
+        "journeys from before the read side and with it must both replay"
+    )
+
+
+def _patches(path: Path) -> set[str]:
+    found = set()
+    for event in load(path).events:
+        marker = event.marker_recorded_event_attributes
+        if marker.marker_name == "core_patch":
+            found.add(json.loads(marker.details["patch-data"].payloads[0].data)["id"])
+    return found
 
 
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
