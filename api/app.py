@@ -85,10 +85,11 @@ def create_app(settings: Settings, temporal: Client | None = None) -> FastAPI:
     app.state.rate_limits = PublicRateLimits(
         settings.public_read_limit, settings.public_write_limit, settings.rate_limit_storage
     )
+    # Starlette matches routes in order: the member's own journey, the most requested, is tried first.
     routers = (
+        journey,
         meta,
         auth,
-        journey,
         members,
         vouches,
         trust,
