@@ -21,6 +21,7 @@ import psycopg
 from psycopg_pool import AsyncConnectionPool
 from sqlalchemy.engine import make_url
 
+from api.member_read_cache import MemberReadCache
 from domain.roles import Role
 
 MEMBER_AND_VIEW = (
@@ -88,6 +89,9 @@ class JourneyReads(ABC):
         member = SignedInMember(member_id, Role(role), name, time_zone, _strings(skills), github_login)
         return MemberAndJourney(member, epoch, body)
 
+    def forget(self, member_id: int) -> None:  # noqa: B027  (only PostgreSQL's reads keep a cache)
+        """This process changed the member: a cached read of them must not outlive the change."""
+
     async def choices(self) -> Choices:
         chapters = tuple(Choice(id, name) for id, name in await self._rows(CHAPTERS))
         projects = await self._rows(ACTIVE_PROJECTS)
@@ -119,15 +123,31 @@ class SqliteJourneyReads(JourneyReads):
 
 
 class PostgresJourneyReads(JourneyReads):
-    """A small pool of autocommit connections; psycopg prepares each query after a few uses."""
+    """A small pool of autocommit connections (psycopg prepares each query after a few uses), and member
+    reads kept in memory until PostgreSQL says they changed (api/member_read_cache.py)."""
 
     def __init__(self, conninfo: str, size: int = 4) -> None:
         self._pool = AsyncConnectionPool(
             conninfo, min_size=size, max_size=size, kwargs={"autocommit": True}, open=False
         )
+        self._cache = MemberReadCache(conninfo)
 
     async def open(self) -> None:
         await self._pool.open()
+        self._cache.start()
+
+    async def member_and_journey(self, member_id: int) -> MemberAndJourney | None:
+        cached: MemberAndJourney | None = self._cache.get(member_id)
+        if cached is not None:
+            return cached
+        generation = self._cache.generation
+        found = await super().member_and_journey(member_id)
+        if found is not None:
+            self._cache.put(member_id, found, generation)
+        return found
+
+    def forget(self, member_id: int) -> None:
+        self._cache.forget(member_id)
 
     async def _rows(self, query: str, *params: object) -> list[tuple[Any, ...]]:
         try:
@@ -138,6 +158,7 @@ class PostgresJourneyReads(JourneyReads):
             raise ReadSideUnavailable(str(exc)) from exc
 
     async def close(self) -> None:
+        await self._cache.stop()
         await self._pool.close()
 
 

@@ -136,6 +136,7 @@ async def signout(request: Request, session: SessionDep, _: Public) -> Response:
     if member is not None and request.session.get("epoch") == member.session_epoch:
         member.session_epoch += 1
         await session.commit()
+        request.app.state.journey_reads.forget(member.id)
     request.session.clear()
     return RedirectResponse("/", status_code=status.HTTP_303_SEE_OTHER)
 

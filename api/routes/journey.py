@@ -65,6 +65,7 @@ async def complete_step_form(
         await journeys.complete_step(
             temporal, settings, me.id, StepCompletion(step_id, me.id, form=form.filled())
         )
+        request.app.state.journey_reads.forget(me.id)
     except ValidationError as exc:
         errors = field_errors(exc)
     except InvalidField as exc:
@@ -84,6 +85,7 @@ async def complete_step_form(
 
 @router.post("/api/me/journey/steps/{step_id}", response_model=JourneyView)
 async def complete_step_api(
+    request: Request,
     step_id: str,
     body: StepForm,
     me: SignedIn,
@@ -94,9 +96,11 @@ async def complete_step_api(
     """Complete one of your steps; form steps take their fields in the body."""
     await members.check_step_form(session, body)
     await session.commit()  # release the pooled connection before waiting on the workflow
-    return await journeys.complete_step(
+    view = await journeys.complete_step(
         temporal, settings, me.id, StepCompletion(step_id, me.id, form=body.filled())
     )
+    request.app.state.journey_reads.forget(me.id)
+    return view
 
 
 async def _journey(request: Request, mine: MemberAndJourney) -> JourneyView | None:

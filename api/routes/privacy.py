@@ -50,6 +50,7 @@ async def erase_me_api(
 ) -> dict[str, bool]:
     """Erase your personal data and end your journey, mentorships and GitHub access. It cannot be undone."""
     await erasure.erase(session, temporal, settings, me, me)
+    request.app.state.journey_reads.forget(me.id)
     request.session.clear()
     return {"erased": True}
 
@@ -64,6 +65,7 @@ async def erase_me_form(
         return render(request, "privacy/data.html", {"confirmation": CONFIRMATION, "errors": errors}, 422)
     await read_form(request, ErasureRequest)
     await erasure.erase(session, temporal, settings, me, me)
+    request.app.state.journey_reads.forget(me.id)
     request.session.clear()
     return RedirectResponse("/?erased=1", status_code=status.HTTP_303_SEE_OTHER)
 
@@ -76,6 +78,7 @@ async def member_data_api(member_id: RecordId, _: Admin, session: SessionDep) ->
 
 @router.post("/api/members/{member_id}/erasure")
 async def erase_member_api(
+    request: Request,
     member_id: RecordId,
     body: ErasureRequest,
     me: Admin,
@@ -85,6 +88,7 @@ async def erase_member_api(
 ) -> dict[str, bool]:
     """Erase a member's personal data on their request."""
     await erasure.erase(session, temporal, settings, await members.get(session, member_id), me)
+    request.app.state.journey_reads.forget(member_id)
     return {"erased": True}
 
 
