@@ -13,6 +13,7 @@ from api.journey_reads import JourneyReads, MemberAndJourney, ReadSideUnavailabl
 from api.schemas import MAX_ID
 from api.services import tokens
 from api.settings import Settings
+from api.telemetry import MEMBER_READS
 from domain.api_tokens import Scope
 from domain.roles import Role
 from models import Member
@@ -132,6 +133,7 @@ def allow_with_journey(roles: frozenset[Role]) -> Any:
 
 
 async def _checked_the_usual_way(request: Request, roles: frozenset[Role]) -> MemberAndJourney:
+    MEMBER_READS.labels("orm").inc()
     async with request.app.state.sessions() as session:
         member = await allow(roles).dependency(request, session)
     me = SignedInMember(

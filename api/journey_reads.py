@@ -22,8 +22,10 @@ from psycopg_pool import AsyncConnectionPool
 from sqlalchemy.engine import make_url
 
 from api.member_read_cache import MemberReadCache
+from api.telemetry import MEMBER_READS
 from domain.roles import Role
 
+FROM_CACHE, FROM_DATABASE = MEMBER_READS.labels("cache"), MEMBER_READS.labels("database")
 MEMBER_AND_VIEW = (
     "SELECT m.role, m.display_name, m.time_zone, m.skills, m.github_login, m.session_epoch, v.body"
     " FROM members AS m LEFT JOIN journey_views AS v ON v.member_id = m.id WHERE m.id = {}"
@@ -83,6 +85,7 @@ class JourneyReads(ABC):
 
     async def member_and_journey(self, member_id: int) -> MemberAndJourney | None:
         rows = await self._rows(MEMBER_AND_VIEW, member_id)
+        FROM_DATABASE.inc()
         if not rows:
             return None
         role, name, time_zone, skills, github_login, epoch, body = rows[0]
@@ -139,6 +142,7 @@ class PostgresJourneyReads(JourneyReads):
     async def member_and_journey(self, member_id: int) -> MemberAndJourney | None:
         cached: MemberAndJourney | None = self._cache.get(member_id)
         if cached is not None:
+            FROM_CACHE.inc()
             return cached
         generation = self._cache.generation
         found = await super().member_and_journey(member_id)

@@ -33,6 +33,11 @@ LATENCY = Histogram(
     ["method", "route"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
+# Where the member's own reads were answered: "cache" and "database" are the fast path
+# (api/journey_reads.py); "orm" means that path failed; "workflow" means no published view yet.
+MEMBER_READS = Counter(
+    "perennial_member_reads", "Member and journey reads, by where they were answered", ["source"]
+)
 _runtime: Runtime | None = None
 
 

@@ -16,6 +16,7 @@ from api.pages import render
 from api.schemas import StepForm
 from api.services import journeys, members
 from api.settings import Settings
+from api.telemetry import MEMBER_READS
 from domain.errors import InvalidField, Rejected
 from domain.journey import JourneyView, StepCompletion
 from domain.policy import Playbook
@@ -106,6 +107,7 @@ async def complete_step_api(
 async def _journey(request: Request, mine: MemberAndJourney) -> JourneyView | None:
     if mine.view_json is not None:
         return VIEW_JSON.validate_json(mine.view_json)
+    MEMBER_READS.labels("workflow").inc()
     state = request.app.state
     return await journeys.view(state.temporal, state.settings, mine.member.id)
 

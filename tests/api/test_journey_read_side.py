@@ -8,6 +8,7 @@ import json
 
 import httpx
 import sqlalchemy as sa
+from prometheus_client import REGISTRY
 from pydantic import TypeAdapter
 
 from api.journey_reads import SqliteJourneyReads
@@ -20,6 +21,10 @@ from tests.api.conftest import Site
 from tests.factories import csrf
 
 ANSWER = TypeAdapter(JourneyView | None)
+
+
+def _reads(source: str) -> float:
+    return REGISTRY.get_sample_value("perennial_member_reads_total", {"source": source}) or 0.0
 
 
 async def _workflow_answer(site: Site, member_id: int) -> object:
@@ -118,8 +123,10 @@ async def test_without_a_published_view_the_workflow_answers(site: Site) -> None
         await _settled(site, member.id)  # nothing left to publish
         with site.db.sessions.begin() as session:
             session.execute(sa.delete(JourneyViewRecord).where(JourneyViewRecord.member_id == member.id))
+        asked = _reads("workflow")
         served = await browser.get("/api/me/journey")
         page = await browser.get("/journey")
+        assert _reads("workflow") == asked + 2
 
     assert served.status_code == 200 and served.json() == await _workflow_answer(site, member.id)
     assert "Your journey, older" in page.text
@@ -135,8 +142,10 @@ async def test_when_the_fast_read_fails_the_orm_path_answers_the_same(site: Site
         site.app.state.journey_reads = SqliteJourneyReads(
             "/nonexistent/perennial.db"
         )  # cannot open: falls back
+        fell_back = _reads("orm")
         served = await browser.get("/api/me/journey")
         page = await browser.get("/journey")
+        assert _reads("orm") == fell_back + 2
 
     assert served.status_code == 200 and served.json() == expected
     assert page.status_code == 200 and "Your journey, fallback" in page.text
