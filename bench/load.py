@@ -55,7 +55,8 @@ TARGETS = (
     Target("bare FastAPI", "bare", "/status", False, None),
     Target("member status", "web", "/api/me/journey", True, '"member_id"'),
     Target("journey page", "web", "/journey", True, "Your journey,"),
-    # The member's record and timeline, read from the database alone: what a read costs without Temporal.
+    # The member's record and timeline through the async ORM, the way every other read goes: what the
+    # journey's fast path (api/journey_reads.py) saves.
     Target("member record", "web", "/api/members/{member_id}", True, '"timeline"', judged=False),
 )
 

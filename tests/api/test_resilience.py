@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import UTC, datetime
 
 import httpx
 from temporalio.testing import WorkflowEnvironment
@@ -11,8 +12,10 @@ from temporalio.testing import WorkflowEnvironment
 from api.app import create_app
 from api.settings import Settings
 from api.temporal import data_converter
-from domain import sign_in
-from models import Member
+from domain import journey, sign_in
+from domain.journey import JourneyState
+from models import JourneyViewRecord, Member
+from models.journey_view import VIEW_JSON
 from tests.api.conftest import BASE
 from tests.conftest import binary
 from tests.factories import Db, csrf
@@ -81,3 +84,34 @@ async def test_while_temporal_is_down_callers_get_503_and_nothing_is_half_writte
     assert verify.status_code == 503, verify.text
     assert db.get(Member, member.id).sign_in_nonce == 0, "the link still works"
     assert ready.status_code == 503 and "temporal" in ready.text
+
+
+async def test_while_temporal_is_down_a_member_still_reads_their_published_journey(
+    settings: Settings, db: Db
+) -> None:
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=binary("temporal"),
+        data_converter=data_converter(settings),
+        dev_server_log_level="error",
+    )
+    app = create_app(settings, temporal=env.client)
+    member = db.member("ines@example.org")
+    now = datetime.now(UTC)
+    view = journey.view(JourneyState(member.id, settings.policy.playbook, now, now))
+    with db.sessions.begin() as session:  # as the journey published it before the outage
+        session.add(
+            JourneyViewRecord(member_id=member.id, body=VIEW_JSON.dump_json(view).decode(), published_at=now)
+        )
+    token = sign_in.issue_token(settings.secret_key, sign_in.SignInClaim(member.id, 0))
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url=BASE) as client,
+    ):
+        page = await client.get("/signin/verify", params={"token": token})
+        await client.post("/signin/verify", data={"token": token, "csrftoken": csrf(page)})
+        await env.shutdown()
+        status = await client.get("/api/me/journey")
+        checklist = await client.get("/journey")
+    assert status.status_code == 200 and status.json()["next_step_id"] == "code_of_conduct"
+    assert checklist.status_code == 200 and 'id="step-code_of_conduct" aria-current="step"' in checklist.text
