@@ -14,14 +14,15 @@ from __future__ import annotations
 import json
 import sqlite3
 from abc import ABC, abstractmethod
+from collections.abc import Coroutine
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 from psycopg_pool import AsyncConnectionPool
 from sqlalchemy.engine import make_url
 
-from api.member_read_cache import MemberReadCache
+from api.member_read_cache import CHOICES, MemberReadCache
 from api.telemetry import MEMBER_READS
 from domain.roles import Role
 
@@ -32,6 +33,9 @@ MEMBER_AND_VIEW = (
 )
 CHAPTERS = "SELECT id, name FROM chapters ORDER BY name"
 ACTIVE_PROJECTS = "SELECT id, name, skills_needed FROM projects WHERE status = 'active' ORDER BY name"
+
+
+_Read = TypeVar("_Read")
 
 
 class ReadSideUnavailable(Exception):
@@ -144,10 +148,17 @@ class PostgresJourneyReads(JourneyReads):
         if cached is not None:
             FROM_CACHE.inc()
             return cached
-        generation = self._cache.generation
-        found = await super().member_and_journey(member_id)
+        return await self._keep(member_id, super().member_and_journey(member_id))
+
+    async def choices(self) -> Choices:
+        cached: Choices | None = self._cache.get(CHOICES)
+        return cached if cached is not None else await self._keep(CHOICES, super().choices())
+
+    async def _keep(self, key: int | str, read: Coroutine[Any, Any, _Read]) -> _Read:
+        generation = self._cache.generation  # before the read: a notice during it means do not keep it
+        found = await read
         if found is not None:
-            self._cache.put(member_id, found, generation)
+            self._cache.put(key, found, generation)
         return found
 
     def forget(self, member_id: int) -> None:

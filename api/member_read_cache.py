@@ -1,5 +1,5 @@
-"""A PostgreSQL web process's memory of member reads (api/journey_reads.py), each dropped the moment the
-database says its rows changed.
+"""A PostgreSQL web process's memory of member reads and of the lists journey forms offer
+(api/journey_reads.py), each dropped the moment the database says its rows changed.
 
 On PostgreSQL the fast read still costs a round trip, 0.25 ms of the web process's CPU under load (psycopg's
 waiting on the event loop, the pool), which is most of a status request. Triggers on `members` and
@@ -24,6 +24,7 @@ import psycopg
 
 log = logging.getLogger(__name__)
 CHANNEL = "perennial_member_reads"  # models/migrations/versions/0018_member_read_notices.py
+CHOICES = "choices"  # the payload when chapters or projects change, and the key their lists are kept under
 HEARTBEAT_SECONDS = 10.0
 RETRY_SECONDS = 1.0
 
@@ -32,7 +33,7 @@ class MemberReadCache:
     def __init__(self, conninfo: str, capacity: int = 20_000) -> None:
         self._conninfo = conninfo
         self._capacity = capacity
-        self._entries: dict[int, Any] = {}
+        self._entries: dict[int | str, Any] = {}
         self._generation = 0
         self._listening = False
         self._task: asyncio.Task[None] | None = None
@@ -41,19 +42,19 @@ class MemberReadCache:
     def generation(self) -> int:
         return self._generation
 
-    def get(self, member_id: int) -> Any | None:
-        return self._entries.get(member_id) if self._listening else None
+    def get(self, key: int | str) -> Any | None:
+        return self._entries.get(key) if self._listening else None
 
-    def put(self, member_id: int, value: Any, generation: int) -> None:
+    def put(self, key: int | str, value: Any, generation: int) -> None:
         """Keep a read that began at `generation`, unless anything changed since."""
         if not self._listening or generation != self._generation:
             return
         if len(self._entries) >= self._capacity:
             del self._entries[next(iter(self._entries))]  # the oldest entry
-        self._entries[member_id] = value
+        self._entries[key] = value
 
-    def forget(self, member_id: int) -> None:
-        self._entries.pop(member_id, None)
+    def forget(self, key: int | str) -> None:
+        self._entries.pop(key, None)
         self._generation += 1
 
     def start(self) -> None:
@@ -74,7 +75,7 @@ class MemberReadCache:
                     self._listening = True
                     while True:
                         async for notice in conn.notifies(timeout=HEARTBEAT_SECONDS):
-                            self.forget(int(notice.payload))
+                            self.forget(CHOICES if notice.payload == CHOICES else int(notice.payload))
                         await conn.execute("SELECT 1")
             except psycopg.Error as exc:
                 log.warning("member read cache off until PostgreSQL answers again: %s", type(exc).__name__)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from api.journey_reads import MemberAndJourney, PostgresJourneyReads, SignedInMember
-from api.member_read_cache import MemberReadCache
+from api.member_read_cache import CHOICES, MemberReadCache
 from domain.roles import Role
 from models import Member
 from tests.factories import Db
@@ -132,3 +132,18 @@ async def test_a_read_that_raced_a_change_is_not_kept(postgres_url: str) -> None
     finally:
         await cache.stop()
     assert cache.get(7) is None
+
+
+async def test_the_project_list_is_kept_until_a_project_changes(reads: PostgresJourneyReads, db: Db) -> None:
+    db.project("phone-bank")
+    for _ in range(250):  # the notice of the insert itself may land during the first reads
+        first = await reads.choices()
+        if reads._cache.get(CHOICES) == first:
+            break
+        await asyncio.sleep(0.02)
+    assert [p.name for p in first.projects] == ["phone-bank"] and reads._cache.get(CHOICES) == first
+
+    db.project("canvass-map")
+    await _until(lambda: reads._cache.get(CHOICES) is None)
+
+    assert [p.name for p in (await reads.choices()).projects] == ["canvass-map", "phone-bank"]

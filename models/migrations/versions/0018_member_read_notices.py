@@ -15,23 +15,28 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 CHANNEL = "perennial_member_reads"  # api/member_read_cache.py listens on it
-# NOTIFY is sent at commit, once per distinct member id in the transaction. SQLite has no cache to drop.
-WATCHED = {"members": "id", "journey_views": "member_id"}
+# NOTIFY is sent at commit, once per distinct payload in the transaction: a member's id, or "choices" when
+# the chapters or projects a journey form offers change. SQLite has no cache to drop.
+WATCHED = {"members": "id::text", "journey_views": "member_id::text", "chapters": "'choices'", "projects": "'choices'"}
 
 
 def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
-    for table, column in WATCHED.items():
+    for table, payload in WATCHED.items():
         op.execute(
             f"CREATE FUNCTION {table}_read_changed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-            f"IF TG_OP = 'DELETE' THEN PERFORM pg_notify('{CHANNEL}', OLD.{column}::text); "
-            f"ELSE PERFORM pg_notify('{CHANNEL}', NEW.{column}::text); END IF; RETURN NULL; END $$"
+            f"IF TG_OP = 'DELETE' THEN PERFORM pg_notify('{CHANNEL}', {_of('OLD', payload)}); "
+            f"ELSE PERFORM pg_notify('{CHANNEL}', {_of('NEW', payload)}); END IF; RETURN NULL; END $$"
         )
         op.execute(
             f"CREATE TRIGGER {table}_read_changed AFTER INSERT OR UPDATE OR DELETE ON {table} "
             f"FOR EACH ROW EXECUTE FUNCTION {table}_read_changed()"
         )
+
+
+def _of(row: str, payload: str) -> str:
+    return payload if payload.startswith("'") else f"{row}.{payload}"
 
 
 def downgrade() -> None:
