@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import httpx
+import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
@@ -56,14 +58,22 @@ async def test_updates_waiting_on_absent_workers_hold_no_database_connection(
             await client.aclose()
 
 
-async def test_while_temporal_is_down_callers_get_503_and_nothing_is_half_written(
-    settings: Settings, db: Db
-) -> None:
+@pytest.fixture
+async def dev_server(settings: Settings) -> AsyncIterator[WorkflowEnvironment]:
+    """A real Temporal server for the app to connect to, which the test then stops."""
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=binary("temporal"),
         data_converter=data_converter(settings),
         dev_server_log_level="error",
     )
+    yield env
+    await env.shutdown()
+
+
+async def test_while_temporal_is_down_callers_get_503_and_nothing_is_half_written(
+    settings: Settings, db: Db, dev_server: WorkflowEnvironment
+) -> None:
+    env = dev_server
     app = create_app(settings, temporal=env.client)
     member = db.member("lin@example.org")
     token = sign_in.issue_token(settings.secret_key, sign_in.SignInClaim(member.id, 0))
@@ -87,13 +97,9 @@ async def test_while_temporal_is_down_callers_get_503_and_nothing_is_half_writte
 
 
 async def test_while_temporal_is_down_a_member_still_reads_their_published_journey(
-    settings: Settings, db: Db
+    settings: Settings, db: Db, dev_server: WorkflowEnvironment
 ) -> None:
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=binary("temporal"),
-        data_converter=data_converter(settings),
-        dev_server_log_level="error",
-    )
+    env = dev_server
     app = create_app(settings, temporal=env.client)
     member = db.member("ines@example.org")
     now = datetime.now(UTC)
