@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import httpx
+import psutil
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
@@ -56,6 +59,13 @@ async def test_updates_waiting_on_absent_workers_hold_no_database_connection(
         await asyncio.gather(*waiting, return_exceptions=True)
         for client in clients:
             await client.aclose()
+
+
+def _listening_pid(env: WorkflowEnvironment) -> int:
+    port = int(env.client.service_client.config.target_host.rsplit(":", 1)[1])
+    return next(
+        int(c.pid) for c in psutil.net_connections("tcp") if c.laddr.port == port and c.status == "LISTEN"
+    )
 
 
 @pytest.fixture
@@ -121,3 +131,31 @@ async def test_while_temporal_is_down_a_member_still_reads_their_published_journ
         checklist = await client.get("/journey")
     assert status.status_code == 200 and status.json()["next_step_id"] == "code_of_conduct"
     assert checklist.status_code == 200 and 'id="step-code_of_conduct" aria-current="step"' in checklist.text
+
+
+async def test_an_update_in_flight_when_temporal_dies_answers_503_not_500(
+    settings: Settings, db: Db, dev_server: WorkflowEnvironment
+) -> None:
+    """The step may or may not have been recorded: the caller is told to try again, which is safe."""
+    app = create_app(settings, temporal=dev_server.client)  # and no worker: the update waits
+    member = db.member("mid@example.org")
+    token = sign_in.issue_token(settings.secret_key, sign_in.SignInClaim(member.id, 0))
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url=BASE) as client,
+    ):
+        page = await client.get("/signin/verify", params={"token": token})
+        await client.post("/signin/verify", data={"token": token, "csrftoken": csrf(page)})
+        step = asyncio.create_task(
+            client.post(
+                "/api/me/journey/steps/code_of_conduct",
+                json={},
+                headers={"x-csrftoken": client.cookies["csrftoken"]},
+            )
+        )
+        await asyncio.sleep(1)
+        os.kill(_listening_pid(dev_server), signal.SIGKILL)  # no goodbye: the call's connection just breaks
+        answer = await step
+    assert answer.status_code == 503, answer.text
+    assert answer.headers["retry-after"] == "5"
