@@ -16,6 +16,7 @@ import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import Coroutine
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 import psycopg
@@ -110,16 +111,16 @@ class SqliteJourneyReads(JourneyReads):
     writer, and is cheaper than the hop to a thread. Autocommit, so no read holds an old snapshot."""
 
     def __init__(self, path: str) -> None:
-        self._path = path
+        self._read_only = f"{Path(path).resolve().as_uri()}?mode=ro"
         self._connection: sqlite3.Connection | None = None  # opened on first use: the file may not exist yet
 
     async def _rows(self, query: str, *params: object) -> list[tuple[Any, ...]]:
         try:
             if self._connection is None:
+                # timeout=0: a locked file answers at once (and we fall back) rather than block the loop.
                 self._connection = sqlite3.connect(
-                    f"file:{self._path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+                    self._read_only, uri=True, timeout=0, isolation_level=None, check_same_thread=False
                 )
-                self._connection.execute("PRAGMA busy_timeout = 0")  # never block the loop; fall back
             return self._connection.execute(query.format("?"), params).fetchall()
         except sqlite3.OperationalError as exc:
             raise ReadSideUnavailable(str(exc)) from exc

@@ -75,13 +75,24 @@ class MemberReadCache:
                     self._listening = True
                     while True:
                         async for notice in conn.notifies(timeout=HEARTBEAT_SECONDS):
-                            self.forget(CHOICES if notice.payload == CHOICES else int(notice.payload))
+                            self._changed(notice.payload)
                         await conn.execute("SELECT 1")
             except psycopg.Error as exc:
                 log.warning("member read cache off until PostgreSQL answers again: %s", type(exc).__name__)
+            except Exception:
+                log.exception("member read cache off after an unexpected error; listening again")
             finally:
                 self._off()
             await asyncio.sleep(RETRY_SECONDS)
+
+    def _changed(self, payload: str) -> None:
+        if payload == CHOICES:
+            self.forget(CHOICES)
+        elif payload.isdigit():
+            self.forget(int(payload))
+        else:  # not one of ours: drop everything rather than guess
+            self._entries.clear()
+            self._generation += 1
 
     def _off(self) -> None:
         self._listening = False

@@ -147,3 +147,15 @@ async def test_the_project_list_is_kept_until_a_project_changes(reads: PostgresJ
     await _until(lambda: reads._cache.get(CHOICES) is None)
 
     assert [p.name for p in (await reads.choices()).projects] == ["canvass-map", "phone-bank"]
+
+
+async def test_a_notice_that_is_not_ours_drops_everything(reads: PostgresJourneyReads, db: Db) -> None:
+    member = db.member("stranger@example.org")
+    await _kept(reads, member.id)
+    with db.engine.connect() as conn:
+        conn.execute(sa.text("SELECT pg_notify('perennial_member_reads', 'not-an-id')"))
+        conn.commit()
+    await _until(lambda: reads._cache.get(member.id) is None)
+
+    assert reads._cache._listening  # and it keeps listening
+    assert (await _kept(reads, member.id)).member.id == member.id
