@@ -7,11 +7,13 @@ import os
 import signal
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 import httpx
 import psutil
 import pytest
+from fastapi import FastAPI
 from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
@@ -59,6 +61,16 @@ async def test_updates_waiting_on_absent_workers_hold_no_database_connection(
         await asyncio.gather(*waiting, return_exceptions=True)
         for client in clients:
             await client.aclose()
+
+
+@asynccontextmanager
+async def _signed_in(app: FastAPI, settings: Settings, member: Member) -> AsyncIterator[httpx.AsyncClient]:
+    """A client signed in the way a person does, by the emailed link."""
+    token = sign_in.issue_token(settings.secret_key, sign_in.SignInClaim(member.id, 0))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as client:
+        page = await client.get("/signin/verify", params={"token": token})
+        await client.post("/signin/verify", data={"token": token, "csrftoken": csrf(page)})
+        yield client
 
 
 def _listening_pid(env: WorkflowEnvironment) -> int:
@@ -118,14 +130,7 @@ async def test_while_temporal_is_down_a_member_still_reads_their_published_journ
         session.add(
             JourneyViewRecord(member_id=member.id, body=VIEW_JSON.dump_json(view).decode(), published_at=now)
         )
-    token = sign_in.issue_token(settings.secret_key, sign_in.SignInClaim(member.id, 0))
-    transport = httpx.ASGITransport(app=app)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=transport, base_url=BASE) as client,
-    ):
-        page = await client.get("/signin/verify", params={"token": token})
-        await client.post("/signin/verify", data={"token": token, "csrftoken": csrf(page)})
+    async with app.router.lifespan_context(app), _signed_in(app, settings, member) as client:
         await env.shutdown()
         status = await client.get("/api/me/journey")
         checklist = await client.get("/journey")
@@ -139,14 +144,7 @@ async def test_an_update_in_flight_when_temporal_dies_answers_503_not_500(
     """The step may or may not have been recorded: the caller is told to try again, which is safe."""
     app = create_app(settings, temporal=dev_server.client)  # and no worker: the update waits
     member = db.member("mid@example.org")
-    token = sign_in.issue_token(settings.secret_key, sign_in.SignInClaim(member.id, 0))
-    transport = httpx.ASGITransport(app=app)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=transport, base_url=BASE) as client,
-    ):
-        page = await client.get("/signin/verify", params={"token": token})
-        await client.post("/signin/verify", data={"token": token, "csrftoken": csrf(page)})
+    async with app.router.lifespan_context(app), _signed_in(app, settings, member) as client:
         step = asyncio.create_task(
             client.post(
                 "/api/me/journey/steps/code_of_conduct",
