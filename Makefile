@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test install system-deps postgres check lint format bench-journey bench-trust bench-matching bench-access bench-dashboard bench-load bench-chaos bench-scale histories clean
+.PHONY: run test install system-deps postgres check lint format bench-journey bench-trust bench-matching bench-access bench-dashboard bench-load bench-inprocess bench-chaos bench-scale histories clean
 
 run: install
 	$(BIN)/perennial dev $(if $(DEMO),--demo,)
@@ -57,6 +57,10 @@ bench-access: install
 # API latency and throughput under 100 concurrent clients, against a bare FastAPI endpoint in the same run.
 bench-load: install
 	$(BIN)/python -m bench.load $(LOAD_ARGS)
+
+# Where a status request and the journey page spend their CPU: one request at a time through the app.
+bench-inprocess: install
+	$(BIN)/python -m bench.load_inprocess
 
 # 1,000 journeys in flight; kill -9 the worker, then the Temporal server; every journey must complete once.
 bench-chaos: install postgres

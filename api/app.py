@@ -7,7 +7,6 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from asgi_csrf import asgi_csrf
 from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import ValidationError
@@ -42,12 +41,12 @@ from api.routes import (
     webhooks,
 )
 from api.security import (
+    CsrfProtection,
     PublicRateLimits,
     SecurityHeaders,
     TooManyRequests,
     UploadsOnlyWhereExpected,
     security_headers,
-    skips_csrf,
 )
 from api.settings import Settings
 from api.telemetry import NoteRoute, RequestTelemetry
@@ -120,11 +119,10 @@ def create_app(settings: Settings, temporal: Client | None = None) -> FastAPI:
         https_only=settings.secure_cookies,
     )
     app.add_middleware(
-        asgi_csrf,
+        CsrfProtection,
         signing_secret=settings.secret_key,
-        cookie_secure=settings.secure_cookies,
+        secure=settings.secure_cookies,
         always_protect=ALWAYS_PROTECT,
-        skip_if_scope=skips_csrf,
     )
     app.add_middleware(UploadsOnlyWhereExpected)
     app.add_middleware(RequestTelemetry)

@@ -65,6 +65,24 @@ async def test_upload_forms_check_csrf_themselves_and_other_routes_refuse_multip
         assert site.db.events(lead.id, "member.imported") == []
 
 
+async def test_api_reads_go_round_the_csrf_check_and_api_writes_do_not(site: Site) -> None:
+    ada = await site.member_with_journey("ada@example.org")
+    async with site.client() as browser:
+        await site.sign_in_as(browser, ada)
+        token = browser.cookies["csrftoken"]
+        browser.cookies.set("csrftoken", "tampered")  # what a cross-site page cannot read or set
+        read = await browser.get("/api/me/journey")
+        forged = await browser.post("/api/me/journey/steps/code_of_conduct", json={})
+        browser.cookies.set("csrftoken", token)
+        sent = await browser.post(
+            "/api/me/journey/steps/code_of_conduct", json={}, headers={"x-csrftoken": token}
+        )
+
+    assert read.status_code == 200 and "set-cookie" not in read.headers, "a read has no token to refresh"
+    assert forged.status_code == 403
+    assert sent.status_code == 200
+
+
 async def test_sign_in_starts_a_new_session_and_sign_out_ends_every_copy_of_it(site: Site) -> None:
     ada = await site.member_with_journey("ada@example.org")
     async with site.client() as browser, site.client() as thief:
