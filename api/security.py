@@ -98,12 +98,7 @@ def is_upload(scope: Mapping[str, Any]) -> bool:
     return scope["path"] in UPLOAD_ROUTES and _is_multipart(scope)
 
 
-def skips_csrf(scope: Mapping[str, Any]) -> bool:
-    """Uploads are checked by upload_csrf (asgi-csrf consults this for writes only)."""
-    return is_upload(scope)
-
-
-def reads_api(scope: Mapping[str, Any]) -> bool:
+def _reads_api(scope: Mapping[str, Any]) -> bool:
     return scope["method"] in ("GET", "HEAD") and scope["path"].startswith("/api/")
 
 
@@ -121,11 +116,11 @@ class CsrfProtection:
             signing_secret=signing_secret,
             cookie_secure=secure,
             always_protect=always_protect,
-            skip_if_scope=skips_csrf,
+            skip_if_scope=is_upload,  # checked by upload_csrf; asgi-csrf consults this for writes only
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and reads_api(scope):
+        if scope["type"] == "http" and _reads_api(scope):
             await self.unprotected(scope, receive, send)
         else:
             await self.protected(scope, receive, send)

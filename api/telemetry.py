@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from contextlib import nullcontext
 
 from opentelemetry import trace
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
@@ -89,27 +89,22 @@ class RequestTelemetry:
 
         method = scope["method"]
         scope.setdefault("state", {})  # shared with the copies of `scope` made below us; see NoteRoute
-        try:
-            if _tracing():
-                await self._traced(scope, receive, remember_status, method, lambda: status)
-            else:
-                await self.app(scope, receive, remember_status)
-        finally:
-            route = _route(scope)
-            REQUESTS.labels(method, route, str(status)).inc()
-            LATENCY.labels(method, route).observe(time.perf_counter() - started)
-
-    async def _traced(
-        self, scope: Scope, receive: Receive, send: Send, method: str, status: Callable[[], int]
-    ) -> None:
-        with self.tracer.start_as_current_span(f"HTTP {method}", kind=trace.SpanKind.SERVER) as span:
+        span_if_traced = (
+            self.tracer.start_as_current_span(f"HTTP {method}", kind=trace.SpanKind.SERVER)
+            if _tracing()
+            else nullcontext()
+        )
+        with span_if_traced as span:
             try:
-                await self.app(scope, receive, send)
+                await self.app(scope, receive, remember_status)
             finally:
                 route = _route(scope)
-                span.update_name(f"{method} {route}")
-                span.set_attribute("http.route", route)
-                span.set_attribute("http.response.status_code", status())
+                if span is not None:
+                    span.update_name(f"{method} {route}")
+                    span.set_attribute("http.route", route)
+                    span.set_attribute("http.response.status_code", status)
+                REQUESTS.labels(method, route, str(status)).inc()
+                LATENCY.labels(method, route).observe(time.perf_counter() - started)
 
 
 def _tracing() -> bool:

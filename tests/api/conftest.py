@@ -7,6 +7,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
 
 from api.app import create_app
 from api.outbox import Outbox
@@ -30,6 +31,7 @@ class Site:
     outbox: Outbox
     env: WorkflowEnvironment
     app: FastAPI
+    worker: Worker
 
     def client(self) -> httpx.AsyncClient:
         transport = httpx.ASGITransport(app=self.app)
@@ -67,5 +69,5 @@ async def site(
     app = create_app(settings, temporal=time_skipping_env.client)
     worker = build_worker(time_skipping_env.client, settings)
     async with worker, app.router.lifespan_context(app):
-        site = Site(settings, db, outbox, time_skipping_env, app)
+        site = Site(settings, db, outbox, time_skipping_env, app, worker)
         yield site
