@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -20,6 +21,7 @@ from activities.contracts import (
     RecordVouch,
 )
 from activities.telemetry import STEPS_RECORDED
+from domain.journey import JourneyView
 from domain.policy import CommunityPolicy, Playbook, ProfileField
 from domain.vouching import Relation
 from models import Chapter, JourneyViewRecord, Member, MemberStatus, MenteeNeeds, Project, StepProgress, Vouch
@@ -30,9 +32,15 @@ _Record = TypeVar("_Record", Chapter, Project)
 
 
 class JourneyStore:
-    def __init__(self, sessions: sessionmaker[Session], policy: CommunityPolicy) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        policy: CommunityPolicy,
+        cook_steps: Callable[[JourneyView], str],
+    ) -> None:
         self._sessions = sessions
         self._policy = policy
+        self._cook_steps = cook_steps  # the journey page's steps as HTML (api/journey_steps.py)
 
     @activity.defn
     def start_journey(self, req: RecordSignup) -> Playbook:
@@ -91,13 +99,18 @@ class JourneyStore:
             row = {
                 "member_id": req.view.member_id,
                 "body": VIEW_JSON.dump_json(req.view).decode(),
+                "html": self._cook_steps(req.view),
                 "published_at": req.at,
             }
             statement = upsert(conn, JourneyViewRecord).values(**row)
             conn.execute(
                 statement.on_conflict_do_update(
                     index_elements=["member_id"],
-                    set_={"body": statement.excluded.body, "published_at": statement.excluded.published_at},
+                    set_={
+                        "body": statement.excluded.body,
+                        "html": statement.excluded.html,
+                        "published_at": statement.excluded.published_at,
+                    },
                     where=JourneyViewRecord.published_at <= statement.excluded.published_at,
                 )
             )

@@ -29,7 +29,7 @@ from domain.roles import Role
 
 FROM_CACHE, FROM_DATABASE = MEMBER_READS.labels("cache"), MEMBER_READS.labels("database")
 MEMBER_AND_VIEW = (
-    "SELECT m.role, m.display_name, m.time_zone, m.skills, m.github_login, m.session_epoch, v.body"
+    "SELECT m.role, m.display_name, m.time_zone, m.skills, m.github_login, m.session_epoch, v.body, v.html"
     " FROM members AS m LEFT JOIN journey_views AS v ON v.member_id = m.id WHERE m.id = {}"
 )
 CHAPTERS = "SELECT id, name FROM chapters ORDER BY name"
@@ -61,6 +61,7 @@ class MemberAndJourney:
     member: SignedInMember
     session_epoch: int
     view_json: str | None  # None until the journey publishes its first view
+    view_html: str | None = None  # its steps cooked for the page (api/journey_steps.py), when it has them
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,9 +94,9 @@ class JourneyReads(ABC):
         FROM_DATABASE.inc()
         if not rows:
             return None
-        role, name, time_zone, skills, github_login, epoch, body = rows[0]
+        role, name, time_zone, skills, github_login, epoch, body, html = rows[0]
         member = SignedInMember(member_id, Role(role), name, time_zone, _strings(skills), github_login)
-        return MemberAndJourney(member, epoch, body)
+        return MemberAndJourney(member, epoch, body, html)
 
     def forget(self, member_id: int) -> None:  # noqa: B027  (only PostgreSQL's reads keep a cache)
         """This process changed the member: a cached read of them must not outlive the change."""

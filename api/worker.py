@@ -25,12 +25,13 @@ from activities.smtp import SmtpServer, SmtpTransport
 from activities.store import JourneyStore
 from activities.trust import TrustStore
 from activities.webhooks import WebhookStore
+from api.html import TEMPLATES_DIR, html_environment
+from api.journey_steps import JourneySteps
 from api.settings import Settings
 from domain.sealing import Sealer
 from models.base import make_engine, session_factory
 from workflows import registry
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
 MAX_CONCURRENT_ACTIVITIES = 32
 
 
@@ -52,7 +53,7 @@ def build_worker(
     engine = make_engine(settings.database_url, pool_size=MAX_CONCURRENT_ACTIVITIES, max_overflow=0)
     sessions = session_factory(engine)
     policy = settings.policy
-    store = JourneyStore(sessions, policy)
+    store = JourneyStore(sessions, policy, JourneySteps(html_environment()).cook)
     mailer = Mailer(
         sessions,
         SmtpTransport(

@@ -26,5 +26,7 @@ class JourneyViewRecord(Base):
 
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
     body: Mapped[str] = mapped_column(Text)  # the view as GET /api/me/journey answers it (JSON)
+    # The steps as the journey page shows them (api/journey_steps.py); None from before migration 0019.
+    html: Mapped[str | None] = mapped_column(Text)
     # Workflow time of the state it shows: a write never replaces a newer one (a retried publish).
     published_at: Mapped[datetime]

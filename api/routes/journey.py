@@ -12,7 +12,8 @@ from pydantic import ValidationError
 from api.deps import SessionDep, SettingsDep, TemporalDep, allow, allow_with_journey
 from api.forms import field_errors, read_form
 from api.journey_reads import Choice, Choices, JourneyReads, MemberAndJourney, ReadSideUnavailable
-from api.pages import render
+from api.journey_steps import JourneySteps
+from api.pages import render, templates
 from api.schemas import StepForm
 from api.services import journeys, members
 from api.settings import Settings
@@ -29,6 +30,7 @@ SignedIn = Annotated[Member, allow(EVERYONE_SIGNED_IN)]
 # The two reads every member makes most: served from the journey's published view (models.journey_view),
 # and asked of the workflow only until it has published one.
 MyJourney = Annotated[MemberAndJourney, allow_with_journey(EVERYONE_SIGNED_IN)]
+COOKED_STEPS = JourneySteps(templates.env)
 
 
 # These two take the Temporal client and settings from the app's state only when they need them: each
@@ -37,7 +39,9 @@ MyJourney = Annotated[MemberAndJourney, allow_with_journey(EVERYONE_SIGNED_IN)]
 async def checklist(request: Request, mine: MyJourney) -> HTMLResponse:
     settings: Settings = request.app.state.settings
     journey = await _journey(request, mine)
-    return render(request, "journey/checklist.html", await _context(request, journey, settings))
+    context = await _context(request, journey, settings)
+    context["cooked"] = COOKED_STEPS.serve(mine.view_html) if mine.view_json is not None else None
+    return render(request, "journey/checklist.html", context)
 
 
 @router.get("/api/me/journey", response_model=JourneyView | None)

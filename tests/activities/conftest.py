@@ -5,6 +5,8 @@ import pytest
 from activities.mail import Mailer
 from activities.smtp import SmtpServer, SmtpTransport
 from activities.store import JourneyStore
+from api.html import html_environment
+from api.journey_steps import JourneySteps
 from api.settings import Settings
 from api.worker import email_templates
 from tests.conftest import each_database
@@ -15,7 +17,7 @@ settings = pytest.fixture(each_database, name="settings")
 
 @pytest.fixture
 def store(db: Db, settings: Settings) -> JourneyStore:
-    return JourneyStore(db.sessions, settings.policy)
+    return JourneyStore(db.sessions, settings.policy, JourneySteps(html_environment()).cook)
 
 
 @pytest.fixture
