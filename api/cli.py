@@ -32,14 +32,12 @@ def _settings() -> Settings:
 
 @app.command()
 def migrate() -> None:
-    """Bring the database schema up to date and record the community named in the policy file."""
-    from api.admin import ensure_community
-    from models.migrate import upgrade
+    """Bring the database schema up to date, record the community named in the policy file, and cook the
+    journey pages' steps again where an earlier release cooked them."""
+    from api.admin import prepare_database
 
-    settings = _settings()
-    upgrade(settings.database_url)
-    ensure_community(settings)
-    typer.echo("database is up to date")
+    recooked = prepare_database(_settings())
+    typer.echo(f"database is up to date; journey pages cooked again for this release: {recooked}")
 
 
 @app.command()

@@ -15,9 +15,8 @@ import sys
 import time
 from pathlib import Path
 
-from api.admin import ensure_community
+from api.admin import prepare_database
 from api.settings import Settings
-from models.migrate import upgrade
 
 STOP_GRACE_SECONDS = 15
 
@@ -45,8 +44,7 @@ def wait_for_port(host: str, port: int, timeout: float = 60.0) -> None:
 def run_all(settings: Settings, *, demo: bool) -> int:
     Path("var").mkdir(exist_ok=True)
     settings.policy  # noqa: B018  (an invalid policy file stops us here, naming the field)
-    upgrade(settings.database_url)
-    ensure_community(settings)
+    prepare_database(settings)
     host, port = settings.temporal_address.rsplit(":", 1)
     children: list[subprocess.Popen[bytes]] = []
 

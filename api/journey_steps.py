@@ -8,7 +8,9 @@ page costs a third less CPU than rendering all of it per request (bench/README.m
 
 A cooked copy is stamped with a digest of the template and the date format it was made with; a web process
 whose own differ (a deploy that changed the markup, before each journey republishes) renders the steps
-itself, so no page ever shows markup from another release.
+itself, so no page ever shows markup from another release. `perennial migrate`, run on each deploy, cooks
+every view again whose copy another release made (or that predates migration 0019), so no page has to wait
+for its journey to republish (api/admin.py, recook_journey_steps).
 """
 
 from __future__ import annotations
@@ -42,9 +44,13 @@ class JourneySteps:
     def cook(self, view: JourneyView) -> str:
         return self._stamp + self._template.render(journey=view, form_slot=FORM_SLOT)
 
+    def made(self, cooked: str | None) -> bool:
+        """Whether this release cooked it: the same template and date format."""
+        return cooked is not None and cooked.startswith(self._stamp)
+
     def serve(self, cooked: str | None) -> CookedSteps | None:
         """The cooked steps ready for the page, or None when there are none this release can use."""
-        if cooked is None or not cooked.startswith(self._stamp):
+        if cooked is None or not self.made(cooked):
             return None
         head, _, tail = cooked[len(self._stamp) :].partition(FORM_SLOT)
         return CookedSteps(Markup(head), Markup(tail))  # noqa: S704  (escaped when cooked, by the same templates)

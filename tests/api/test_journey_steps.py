@@ -11,12 +11,14 @@ from datetime import UTC, datetime
 import httpx
 from jinja2 import DictLoader, Environment
 
+from api.admin import recook_journey_steps
 from api.html import html_environment
 from api.journey_steps import FORM_SLOT, JourneySteps
 from domain.journey import JourneyView, Status, StepView
 from domain.policy import StepKind
 from models import JourneyViewRecord
 from tests.api.conftest import Site
+from tests.factories import eventually
 
 AT = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 
@@ -90,6 +92,20 @@ async def test_a_cooked_copy_is_served_only_when_this_release_made_it(site: Site
 
     assert "<p>cooked by this release</p>" in ours and 'id="step-code_of_conduct"' not in ours
     assert "another release" not in theirs and 'id="step-code_of_conduct" aria-current="step"' in theirs
+
+
+async def test_migrate_cooks_again_the_steps_another_release_cooked_or_none_did(site: Site) -> None:
+    older = await site.member_with_journey("older@example.org")
+    elsewhere = await site.member_with_journey("elsewhere@example.org")
+    ours = await eventually(lambda: _cooked(site, older.id))
+    await eventually(lambda: _cooked(site, elsewhere.id))
+    _set_cooked(site, older.id, None)  # published before migration 0019
+    _set_cooked(site, elsewhere.id, "<!--journey-steps 0123456789abcdef--><ol>old markup</ol>")
+
+    assert recook_journey_steps(site.settings, batch=1) == 2
+    assert _cooked(site, older.id) == ours
+    assert JourneySteps(html_environment()).made(_cooked(site, elsewhere.id))
+    assert recook_journey_steps(site.settings) == 0, "what this release cooked is left alone"
 
 
 def _view(title: str) -> JourneyView:
