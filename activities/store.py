@@ -92,25 +92,21 @@ class JourneyStore:
     @activity.defn
     def publish_view(self, req: PublishView) -> None:
         """Write the journey's view to its read-side row, unless a newer one is already there."""
+        row = {  # encoded and cooked before the transaction, which need not wait on them
+            "member_id": req.view.member_id,
+            "body": VIEW_JSON.dump_json(req.view).decode(),
+            "html": self._cook_steps(req.view),
+            "published_at": req.at,
+        }
         with self._sessions.begin() as session:
             if session.get(Member, req.view.member_id) is None:
                 return  # the member record is gone; there is no page left to serve
             conn = session.connection()
-            row = {
-                "member_id": req.view.member_id,
-                "body": VIEW_JSON.dump_json(req.view).decode(),
-                "html": self._cook_steps(req.view),
-                "published_at": req.at,
-            }
             statement = upsert(conn, JourneyViewRecord).values(**row)
             conn.execute(
                 statement.on_conflict_do_update(
                     index_elements=["member_id"],
-                    set_={
-                        "body": statement.excluded.body,
-                        "html": statement.excluded.html,
-                        "published_at": statement.excluded.published_at,
-                    },
+                    set_={column: statement.excluded[column] for column in row if column != "member_id"},
                     where=JourneyViewRecord.published_at <= statement.excluded.published_at,
                 )
             )

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from jinja2 import Environment
 from markupsafe import Markup
@@ -44,13 +45,13 @@ class JourneySteps:
     def cook(self, view: JourneyView) -> str:
         return self._stamp + self._template.render(journey=view, form_slot=FORM_SLOT)
 
-    def made(self, cooked: str | None) -> bool:
+    def made(self, cooked: str | None) -> TypeGuard[str]:
         """Whether this release cooked it: the same template and date format."""
         return cooked is not None and cooked.startswith(self._stamp)
 
     def serve(self, cooked: str | None) -> CookedSteps | None:
         """The cooked steps ready for the page, or None when there are none this release can use."""
-        if cooked is None or not self.made(cooked):
+        if not self.made(cooked):
             return None
         head, _, tail = cooked[len(self._stamp) :].partition(FORM_SLOT)
         return CookedSteps(Markup(head), Markup(tail))  # noqa: S704  (escaped when cooked, by the same templates)

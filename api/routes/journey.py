@@ -40,7 +40,7 @@ async def checklist(request: Request, mine: MyJourney) -> HTMLResponse:
     settings: Settings = request.app.state.settings
     journey = await _journey(request, mine)
     context = await _context(request, journey, settings)
-    context["cooked"] = COOKED_STEPS.serve(mine.view_html) if mine.view_json is not None else None
+    context["cooked"] = COOKED_STEPS.serve(mine.view_html)
     return render(request, "journey/checklist.html", context)
 
 

@@ -14,7 +14,6 @@ from temporalio.client import WorkflowExecutionStatus
 
 from api.services.erasure import REASON
 from api.settings import Settings
-from domain.grants import GrantInput
 from domain.roles import Role
 from localgithub.models import seed as seed_file
 from models import AccessGrant, Member, Mentorship, PairingStatus
@@ -46,7 +45,7 @@ async def post(site: Site, who: Member, path: str, body: dict[str, object]) -> h
     async with site.client() as client:
         await site.sign_in_as(client, who)
         response = await client.post(path, json=body, headers=headers(client))
-        assert response.status_code in (200, 201), response.text
+        assert response.is_success, response.text
         return response
 
 
@@ -65,12 +64,8 @@ async def test_erasure_takes_back_github_access_and_ends_the_mentorship(
         record = s.get(Member, linus.id)
         record.github_login, record.trust_level = "linus", 2  # type: ignore[union-attr]
 
-    grant = await site.env.client.start_workflow(
-        AccessGrantWorkflow.run,
-        GrantInput(linus.id, "repo-website", "triage", linus.id),
-        id=f"{site.settings.workflow_id_prefix}access-{linus.id}-repo-website",
-        task_queue=site.settings.temporal_task_queue,
-    )
+    asked = await post(site, linus, "/api/me/access", {"target": "repo-website", "permission": "triage"})
+    grant = site.env.client.get_workflow_handle(asked.json()["workflow_id"])
     await eventually(lambda: site.db.events(linus.id, "access.invited"))
     github_world.accept_invitations("linus")
     await grant.signal(AccessGrantWorkflow.invitation_accepted)
