@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from collections.abc import Mapping
 from typing import Annotated
 
 from fastapi import APIRouter, Request, status
@@ -17,10 +17,10 @@ from api.pages import render, templates
 from api.schemas import StepForm
 from api.services import journeys, members
 from api.settings import Settings
+from api.step_form import NEEDS_CHOICES, Profile, asked, next_step, step_form
 from api.telemetry import MEMBER_READS
 from domain.errors import InvalidField, Rejected
 from domain.journey import JourneyView, StepCompletion
-from domain.policy import Playbook
 from domain.roles import EVERYONE_SIGNED_IN
 from models import Member
 from models.journey_view import VIEW_JSON
@@ -39,7 +39,7 @@ COOKED_STEPS = JourneySteps(templates.env)
 async def checklist(request: Request, mine: MyJourney) -> HTMLResponse:
     settings: Settings = request.app.state.settings
     journey = await _journey(request, mine)
-    context = await _context(request, journey, settings)
+    context = await _context(request, mine.member, journey, settings)
     context["cooked"] = COOKED_STEPS.serve(mine.view_html)
     return render(request, "journey/checklist.html", context)
 
@@ -78,13 +78,10 @@ async def complete_step_form(
     except Rejected as exc:
         errors, code = {"step": str(exc)}, status.HTTP_409_CONFLICT
     if errors:
-        context = await _context(request, await journeys.view(temporal, settings, me.id), settings)
-        return render(
-            request,
-            "journey/checklist.html",
-            {**context, "errors": errors, "form": dict(await request.form())},
-            code,
-        )
+        journey = await journeys.view(temporal, settings, me.id)
+        sent = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+        context = await _context(request, me, journey, settings, sent, errors)
+        return render(request, "journey/checklist.html", context, code)
     return RedirectResponse("/journey", status_code=status.HTTP_303_SEE_OTHER)
 
 
@@ -116,20 +113,23 @@ async def _journey(request: Request, mine: MemberAndJourney) -> JourneyView | No
     return await journeys.view(state.temporal, state.settings, mine.member.id)
 
 
-async def _context(request: Request, journey: JourneyView | None, settings: Settings) -> dict[str, object]:
-    fields = step_fields(settings.policy.playbook)
+async def _context(
+    request: Request,
+    me: Profile,
+    journey: JourneyView | None,
+    settings: Settings,
+    sent: Mapping[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+) -> dict[str, object]:
+    step = next_step(journey)
+    fields = asked(settings.policy.playbook, step)
     # Only the next step's form is shown: most views need neither list, and then neither is read.
-    wanted = fields.get(journey.next_step_id or "", ()) if journey is not None else ()
-    choices = Choices((), ())
-    if "project_id" in wanted or "chapter_id" in wanted:
-        choices = await _choices(request)
+    choices = await _choices(request) if NEEDS_CHOICES.intersection(fields) else Choices((), ())
+    errors = errors or {}
     return {
         "journey": journey,
-        "projects": choices.projects,
-        "chapters": choices.chapters,
-        "step_fields": fields,
-        "errors": {},
-        "form": {},
+        "next_form": step_form(step, fields, me, choices, sent or {}, errors),
+        "errors": errors,
     }
 
 
@@ -142,8 +142,3 @@ async def _choices(request: Request) -> Choices:
             chapters = tuple(Choice(c.id, c.name) for c in await members.chapters(session))
             projects = await members.active_projects(session)
             return Choices(chapters, tuple(Choice(p.id, p.name, tuple(p.skills_needed)) for p in projects))
-
-
-@cache
-def step_fields(playbook: Playbook) -> dict[str, tuple[str, ...]]:
-    return {s.id: tuple(f.value for f in s.form) for s in playbook.steps}
