@@ -13,6 +13,7 @@ from temporalio.exceptions import ApplicationError
 from activities import ledger
 from activities.mail import Mailer, organizers_for
 from activities.mentorship_contracts import (
+    CheckInAnswered,
     CheckInRound,
     MentorshipNotice,
     MilestoneQuery,
@@ -68,6 +69,24 @@ class MentorshipStore:
             _log(session, req.key, "mentorship.check_in_opened", pairing, req.at, round=req.round)
 
     @activity.defn
+    def record_check_in_answer(self, req: CheckInAnswered) -> None:
+        with self._sessions.begin() as session:
+            row = session.scalar(
+                select(CheckIn).where(
+                    CheckIn.mentorship_id == req.mentorship_id,
+                    CheckIn.round == req.round,
+                    CheckIn.side == req.side,
+                )
+            )
+            if row is None:  # the workflow waits for the round's rows before it asks
+                raise ApplicationError(
+                    f"mentorship {req.mentorship_id} has no {req.side} check-in for round {req.round}",
+                    non_retryable=True,
+                )
+            row.answers = {"went_well": req.went_well, "blocked_on": req.blocked_on}
+            row.submitted_at = req.at
+
+    @activity.defn
     def close_check_in(self, req: CheckInRound) -> int:
         with self._sessions.begin() as session:
             pairing = _pairing(session, req.mentorship_id)
@@ -78,7 +97,7 @@ class MentorshipStore:
             )
             for row in rows:
                 if row.side in req.answered:
-                    row.submitted_at = req.at
+                    row.submitted_at = row.submitted_at or req.at  # answers recorded since keep their time
             missed = sorted({"mentor", "mentee"} - set(req.answered))
             pairing.missed_in_a_row = pairing.missed_in_a_row + 1 if missed else 0
             _log(

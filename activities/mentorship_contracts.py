@@ -30,6 +30,16 @@ class CheckInRound:
 
 
 @dataclass(frozen=True)
+class CheckInAnswered:
+    mentorship_id: int
+    round: int
+    side: str
+    went_well: str
+    blocked_on: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class MentorshipNotice:
     mentorship_id: int
     kind: str  # introduction, check_in, missed_alert, milestone, feedback, not_accepted, graduated, ended
@@ -53,6 +63,12 @@ def record_pairing(req: PairingEvent) -> None:
 @activity.defn(name="open_check_in")
 def open_check_in(req: CheckInRound) -> None:
     """MentorshipStore.open_check_in: a check-in row for each side, once."""
+    raise NotImplementedError
+
+
+@activity.defn(name="record_check_in_answer")
+def record_check_in_answer(req: CheckInAnswered) -> None:
+    """MentorshipStore.record_check_in_answer: what one side said, on its row of the open round."""
     raise NotImplementedError
 
 

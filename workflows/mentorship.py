@@ -13,7 +13,13 @@ from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities import mentorship_contracts as acts
-    from activities.mentorship_contracts import CheckInRound, MentorshipNotice, MilestoneQuery, PairingEvent
+    from activities.mentorship_contracts import (
+        CheckInAnswered,
+        CheckInRound,
+        MentorshipNotice,
+        MilestoneQuery,
+        PairingEvent,
+    )
     from domain import mentorship as rules
     from domain.mentorship import (
         Acceptance,
@@ -28,6 +34,8 @@ with workflow.unsafe.imports_passed_through():
 from workflows.waiting import refuse_update, reject_update, until
 
 WRITE = timedelta(seconds=30)
+# Check-in answers were once kept only in this workflow's history; runs from before then replay without it.
+KEEP_ANSWERS = "check-in-answers-recorded"
 
 
 @workflow.defn
@@ -36,6 +44,7 @@ class Mentorship:
     def __init__(self, inp: MentorshipInput) -> None:
         self._inp = inp
         self._progress = Progress()
+        self._opened = 0  # the last round whose check-in rows are written
 
     @workflow.run
     async def run(self, inp: MentorshipInput) -> str:
@@ -76,10 +85,22 @@ class Mentorship:
         reject_update(rules.acceptance_refusal(self._progress, acceptance, self._inp.mentor_id))
 
     @workflow.update
-    def check_in(self, answer: CheckInAnswer) -> int:
+    async def check_in(self, answer: CheckInAnswer) -> int:
         refuse_update(rules.check_in_refusal(self._progress, answer))
         self._progress.answered.add(answer.side.value)
-        return self._progress.round
+        round_ = self._progress.round
+        if workflow.patched(KEEP_ANSWERS):
+            await workflow.wait_condition(lambda: self._opened >= round_)
+            said = CheckInAnswered(
+                mentorship_id=self._inp.mentorship_id,
+                round=round_,
+                side=answer.side.value,
+                went_well=answer.went_well,
+                blocked_on=answer.blocked_on,
+                at=workflow.now(),
+            )
+            await workflow.execute_activity(acts.record_check_in_answer, said, start_to_close_timeout=WRITE)
+        return round_
 
     @check_in.validator
     def _validate_check_in(self, answer: CheckInAnswer) -> None:
@@ -140,6 +161,7 @@ class Mentorship:
         now, key = workflow.now(), f"{self._key}/round/{progress.round}"
         opening = CheckInRound(self._inp.mentorship_id, progress.round, due, now, key)
         await workflow.execute_activity(acts.open_check_in, opening, start_to_close_timeout=WRITE)
+        self._opened = progress.round
         await self._notify("check_in", suffix=str(progress.round))
         await until(due, lambda: progress.ending is not None or progress.stage is Stage.PAUSED)
         closing = CheckInRound(

@@ -62,6 +62,7 @@ def activities(
         reconcile.record_drift,
         mentorship.record_pairing,
         mentorship.open_check_in,
+        mentorship.record_check_in_answer,
         mentorship.close_check_in,
         mentorship.new_milestones,
         mentorship.rematch_mentee,

@@ -59,6 +59,9 @@ async def download(session: AsyncSession, member_id: int) -> dict[str, Any]:
         if columns and table.name != "events":
             rows = await session.execute(select(table).where(or_(*(c == member_id for c in columns))))
             tables[table.name] = [_plain(table, row._mapping) for row in rows]
+    check_ins = Base.metadata.tables["check_ins"]  # reached through their pairings: their side only
+    rows = await session.execute(select(check_ins).where(_their_check_ins(member_id)).order_by(CheckIn.id))
+    tables[check_ins.name] = [_plain(check_ins, row._mapping) for row in rows]
     ledger = await session.scalars(
         select(Event).where(or_(_about(member_id), Event.actor_id == member_id)).order_by(Event.id)
     )
@@ -143,19 +146,24 @@ async def _scrub(session: AsyncSession, member: Member) -> None:
 
 
 async def _scrub_mentorships(session: AsyncSession, member_id: int) -> None:
-    for side, column in (("mentor", Mentorship.mentor_id), ("mentee", Mentorship.mentee_id)):
-        pairings = select(Mentorship.id).where(column == member_id)
-        await session.execute(
-            update(CheckIn)
-            .where(CheckIn.mentorship_id.in_(pairings), CheckIn.side == side)
-            .values(answers={})
-        )
+    await session.execute(update(CheckIn).where(_their_check_ins(member_id)).values(answers={}))
+    for column in (Mentorship.mentor_id, Mentorship.mentee_id):
         await session.execute(update(Mentorship).where(column == member_id).values(end_reason=None))
         await session.execute(  # their workflows were cancelled above; the record says the pairing ended
             update(Mentorship)
             .where(column == member_id, Mentorship.status.in_(OPEN_PAIRINGS))
             .values(status=PairingStatus.ENDED, ended_at=utcnow())
         )
+
+
+def _their_check_ins(member_id: int) -> Any:
+    """The check-ins the member answered or owes: their side of each of their pairings."""
+    mentoring = select(Mentorship.id).where(Mentorship.mentor_id == member_id)
+    mentored = select(Mentorship.id).where(Mentorship.mentee_id == member_id)
+    return or_(
+        (CheckIn.side == "mentor") & CheckIn.mentorship_id.in_(mentoring),
+        (CheckIn.side == "mentee") & CheckIn.mentorship_id.in_(mentored),
+    )
 
 
 def _about(member_id: int) -> Any:

@@ -17,7 +17,17 @@ from api.settings import Settings
 from domain import matching
 from domain.errors import InvalidField, NotFound, Rejected
 from domain.mentorship import MentorshipInput
-from models import Chapter, Member, MenteeNeeds, MentorProfile, Mentorship, NeverPair, PairingStatus, Project
+from models import (
+    Chapter,
+    CheckIn,
+    Member,
+    MenteeNeeds,
+    MentorProfile,
+    Mentorship,
+    NeverPair,
+    PairingStatus,
+    Project,
+)
 from models.base import utcnow
 from workflows.mentorship import Mentorship as MentorshipWorkflow
 
@@ -138,6 +148,14 @@ async def confirm(
 
 
 @dataclass(frozen=True)
+class CheckInSaid:
+    round: int
+    went_well: str
+    blocked_on: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class PairingView:
     id: int
     mentor_id: int
@@ -147,6 +165,7 @@ class PairingView:
     next_check_in_at: datetime | None
     overdue: bool
     workflow_id: str
+    their_last_check_in: CheckInSaid | None = None  # what the other side said at their latest check-in
 
 
 async def pairings_of(
@@ -162,8 +181,10 @@ async def pairings_of(
     pairings = list(rows)
     ids = {p.mentor_id for p in pairings} | {p.mentee_id for p in pairings}
     people = {m.id: m.display_name for m in await session.scalars(select(Member).where(Member.id.in_(ids)))}
+    said = await _last_answers(session, [p.id for p in pairings])
     for p in pairings:
         other = p.mentee_id if p.mentor_id == member_id else p.mentor_id
+        other_side = "mentee" if p.mentor_id == member_id else "mentor"
         view = PairingView(
             p.id,
             p.mentor_id,
@@ -173,9 +194,25 @@ async def pairings_of(
             p.next_check_in_at,
             p.next_check_in_at is not None and p.next_check_in_at < now,
             f"{settings.workflow_id_prefix}mentorship-{p.id}",
+            said.get((p.id, other_side)),
         )
         views["mentoring" if p.mentor_id == member_id else "mentored_by"].append(view)
     return views
+
+
+async def _last_answers(session: AsyncSession, pairing_ids: list[int]) -> dict[tuple[int, str], CheckInSaid]:
+    rows = await session.scalars(
+        select(CheckIn)
+        .where(CheckIn.mentorship_id.in_(pairing_ids), CheckIn.submitted_at.is_not(None))
+        .order_by(CheckIn.round)
+    )
+    return {  # the latest round wins; answers scrubbed by an erasure are not shown
+        (c.mentorship_id, c.side): CheckInSaid(
+            c.round, c.answers["went_well"], c.answers.get("blocked_on", ""), c.submitted_at
+        )
+        for c in rows
+        if c.answers and c.submitted_at is not None
+    }
 
 
 async def get(session: AsyncSession, mentorship_id: int) -> Mentorship:

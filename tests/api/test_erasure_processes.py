@@ -16,7 +16,7 @@ from api.services.erasure import REASON
 from api.settings import Settings
 from domain.roles import Role
 from localgithub.models import seed as seed_file
-from models import AccessGrant, Member, Mentorship, PairingStatus
+from models import AccessGrant, CheckIn, Member, Mentorship, PairingStatus
 from tests.api.conftest import Site
 from tests.factories import eventually
 from tests.github_server import LocalGitHub, running
@@ -81,6 +81,8 @@ async def test_erasure_takes_back_github_access_and_ends_the_mentorship(
     await post(site, mentor, f"/api/mentorships/{pairing_id}/accept", {})
     await eventually(lambda: site.db.get(Mentorship, pairing_id).next_check_in_at is not None)
     await post(site, linus, f"/api/mentorships/{pairing_id}/check-in", {"went_well": "Linus's first PR"})
+    await post(site, mentor, f"/api/mentorships/{pairing_id}/check-in", {"went_well": "Reviewed it"})
+    assert answers(site, pairing_id) == {"mentee": "Linus's first PR", "mentor": "Reviewed it"}
     pairing = site.env.client.get_workflow_handle(
         f"{site.settings.workflow_id_prefix}mentorship-{pairing_id}"
     )
@@ -94,6 +96,7 @@ async def test_erasure_takes_back_github_access_and_ends_the_mentorship(
     assert stored.status == "revoked" and REASON in (stored.reason or ""), "the grant's record says why"
     assert site.db.events(linus.id, "access.revoked")
 
+    assert answers(site, pairing_id) == {"mentee": None, "mentor": "Reviewed it"}, "only their own words go"
     ended = site.db.get(Mentorship, pairing_id)
     assert ended.status is PairingStatus.ENDED and ended.ended_at is not None
     for _ in range(100):
@@ -101,3 +104,9 @@ async def test_erasure_takes_back_github_access_and_ends_the_mentorship(
             break
         await asyncio.sleep(0.1)
     assert (await pairing.describe()).status is WorkflowExecutionStatus.CANCELED
+
+
+def answers(site: Site, pairing_id: int) -> dict[str, str | None]:
+    with site.db.sessions() as s:
+        rows = s.scalars(select(CheckIn).where(CheckIn.mentorship_id == pairing_id, CheckIn.round == 1))
+        return {c.side: c.answers.get("went_well") for c in rows}

@@ -66,7 +66,8 @@ async def test_from_profiles_to_a_confirmed_accepted_pairing_with_check_ins(site
     accepted = await post(site, mentor, f"/api/mentorships/{pairing_id}/accept", {})
     await eventually(lambda: site.db.get(Mentorship, pairing_id).status is PairingStatus.ACTIVE)
     await eventually(lambda: site.db.get(Mentorship, pairing_id).next_check_in_at is not None)
-    answered = await post(site, mentee, f"/api/mentorships/{pairing_id}/check-in", {"went_well": "first PR"})
+    said = {"went_well": "first PR <b>merged</b>", "blocked_on": "CI secrets"}
+    answered = await post(site, mentee, f"/api/mentorships/{pairing_id}/check-in", said)
     stranger = await post(site, outsider, f"/api/mentorships/{pairing_id}/check-in", {"went_well": "hi"})
 
     assert refused.status_code == 409 and "Only the proposed mentor" in refused.json()["detail"]
@@ -76,7 +77,19 @@ async def test_from_profiles_to_a_confirmed_accepted_pairing_with_check_ins(site
     async with site.client() as client:
         await site.sign_in_as(client, mentor)
         mine = (await client.get("/api/me/mentoring")).json()
+        page = await client.get("/mentoring")
+        mentors_data = (await client.get("/api/me/data")).json()
+    async with site.client() as client:
+        await site.sign_in_as(client, mentee)
+        mentees_data = (await client.get("/api/me/data")).json()
     assert [(p["mentee_id"], p["other_name"]) for p in mine["mentoring"]] == [(mentee.id, "mentee")]
+    # The mentor reads what the mentee said, kept on the check-in row, not only in the workflow's history.
+    last = mine["mentoring"][0]["their_last_check_in"]
+    assert (last["round"], last["went_well"], last["blocked_on"]) == (1, said["went_well"], "CI secrets")
+    assert "first PR &lt;b&gt;merged&lt;/b&gt;" in page.text and "blocked on: CI secrets" in page.text
+    # Each side's download holds its own answers and not the other's.
+    assert [(c["side"], c["answers"]) for c in mentees_data["tables"]["check_ins"]] == [("mentee", said)]
+    assert [(c["side"], c["answers"]) for c in mentors_data["tables"]["check_ins"]] == [("mentor", {})]
 
 
 async def test_the_mentoring_page_takes_a_profile_and_needs_through_forms(site: Site) -> None:

@@ -79,6 +79,12 @@ async def test_a_whole_mentorship_from_introduction_to_graduation(pairings: Pair
     await handle.execute_update(MentorshipWorkflow.check_in, CheckInAnswer(Side.MENTEE, "Fixed my first bug"))
     with pytest.raises(WorkflowUpdateFailedError) as twice:
         await handle.execute_update(MentorshipWorkflow.check_in, CheckInAnswer(Side.MENTEE, "again"))
+    with db.session() as s:  # what each side said is on its row as soon as the update returns
+        said = {c.side: c.answers for c in s.query(CheckIn).filter_by(mentorship_id=pairing_id, round=1)}
+    assert said == {
+        "mentor": {"went_well": "Paired on a bug", "blocked_on": ""},
+        "mentee": {"went_well": "Fixed my first bug", "blocked_on": ""},
+    }
     with db.sessions.begin() as s:  # the mentee's first pull request is merged
         s.add(
             Event(
@@ -108,6 +114,11 @@ async def test_a_whole_mentorship_from_introduction_to_graduation(pairings: Pair
     assert alert.payload["to"] == [lead.id]  # organizers hear of missed check-ins
     mentoring = db.events(mentor.id, "contribution.mentoring_session")
     assert len(mentoring) == 1  # the one check-in the mentor answered counts toward their trust
+    with db.session() as s:  # closing the round kept the time each answer came, not the close's
+        first = s.query(CheckIn).filter_by(mentorship_id=pairing_id, round=1).all()
+        later = s.query(CheckIn).filter_by(mentorship_id=pairing_id, round=2).all()
+    assert all(c.submitted_at is not None and c.submitted_at < c.due_at - timedelta(days=13) for c in first)
+    assert all(c.submitted_at is None and c.answers == {} for c in later)
 
 
 async def test_a_mentor_who_never_accepts_is_replaced_by_the_next_best(pairings: Pairings) -> None:

@@ -16,6 +16,7 @@ from temporalio.worker import Replayer
 from api.temporal import data_converter
 from tests.conftest import make_settings
 from workflows.member_journey import READ_SIDE
+from workflows.mentorship import KEEP_ANSWERS
 from workflows.registry import WORKFLOWS
 
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
@@ -37,6 +38,10 @@ def test_histories_cover_early_and_late_stages() -> None:
     patched = {path.stem: READ_SIDE in _patches(path) for path in journeys}
     assert any(patched.values()) and not all(patched.values()), (
         "journeys from before the read side and with it must both replay"
+    )
+    mentorships = [path for path in HISTORIES if path.stem.startswith("mentorship")]
+    assert {KEEP_ANSWERS in _patches(path) for path in mentorships} == {True, False}, (
+        "mentorships from before check-in answers were recorded and since must both replay"
     )
 
 
