@@ -15,6 +15,7 @@ from activities.mail import Mailer, organizers_for
 from activities.mentorship_contracts import (
     CheckInAnswered,
     CheckInRound,
+    FeedbackGiven,
     MentorshipNotice,
     MilestoneQuery,
     PairingEvent,
@@ -85,6 +86,15 @@ class MentorshipStore:
                 )
             row.answers = {"went_well": req.went_well, "blocked_on": req.blocked_on}
             row.submitted_at = req.at
+
+    @activity.defn
+    def record_feedback(self, req: FeedbackGiven) -> None:
+        with self._sessions.begin() as session:
+            pairing = _pairing(session, req.mentorship_id)
+            if req.side == "mentor":
+                pairing.mentor_feedback = req.text
+            else:
+                pairing.mentee_feedback = req.text
 
     @activity.defn
     def close_check_in(self, req: CheckInRound) -> int:

@@ -40,6 +40,13 @@ class CheckInAnswered:
 
 
 @dataclass(frozen=True)
+class FeedbackGiven:
+    mentorship_id: int
+    side: str
+    text: str
+
+
+@dataclass(frozen=True)
 class MentorshipNotice:
     mentorship_id: int
     kind: str  # introduction, check_in, missed_alert, milestone, feedback, not_accepted, graduated, ended
@@ -69,6 +76,12 @@ def open_check_in(req: CheckInRound) -> None:
 @activity.defn(name="record_check_in_answer")
 def record_check_in_answer(req: CheckInAnswered) -> None:
     """MentorshipStore.record_check_in_answer: what one side said, on its row of the open round."""
+    raise NotImplementedError
+
+
+@activity.defn(name="record_feedback")
+def record_feedback(req: FeedbackGiven) -> None:
+    """MentorshipStore.record_feedback: what one side said as the mentorship ended, on the pairing."""
     raise NotImplementedError
 
 

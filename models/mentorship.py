@@ -62,6 +62,9 @@ class Mentorship(Base):
     end_reason: Mapped[str | None] = mapped_column(String(500))
     next_check_in_at: Mapped[datetime | None]
     missed_in_a_row: Mapped[int] = mapped_column(default=0)
+    # What each side said when it ended, for the organizers (and each side's own download).
+    mentor_feedback: Mapped[str | None] = mapped_column(String(500))
+    mentee_feedback: Mapped[str | None] = mapped_column(String(500))
 
 
 class CheckIn(Base):

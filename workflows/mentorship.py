@@ -16,6 +16,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.mentorship_contracts import (
         CheckInAnswered,
         CheckInRound,
+        FeedbackGiven,
         MentorshipNotice,
         MilestoneQuery,
         PairingEvent,
@@ -34,8 +35,9 @@ with workflow.unsafe.imports_passed_through():
 from workflows.waiting import refuse_update, reject_update, until
 
 WRITE = timedelta(seconds=30)
-# Check-in answers were once kept only in this workflow's history; runs from before then replay without it.
-KEEP_ANSWERS = "check-in-answers-recorded"
+# Check-in answers and feedback were once kept only in this workflow's history; runs from before then
+# replay without the activities that now record them.
+WORDS_RECORDED = "check-in-answers-and-feedback-recorded"
 
 
 @workflow.defn
@@ -89,7 +91,7 @@ class Mentorship:
         refuse_update(rules.check_in_refusal(self._progress, answer))
         self._progress.answered.add(answer.side.value)
         round_ = self._progress.round
-        if workflow.patched(KEEP_ANSWERS):
+        if workflow.patched(WORDS_RECORDED):
             await workflow.wait_condition(lambda: self._opened >= round_)
             said = CheckInAnswered(
                 mentorship_id=self._inp.mentorship_id,
@@ -142,9 +144,12 @@ class Mentorship:
         reject_update(rules.change_refusal(self._progress, change, kind))
 
     @workflow.update
-    def feedback(self, feedback: Feedback) -> str:
+    async def feedback(self, feedback: Feedback) -> str:
         refuse_update(rules.feedback_refusal(self._progress, feedback))
         self._progress.feedback[feedback.side.value] = feedback.text
+        if workflow.patched(WORDS_RECORDED):
+            given = FeedbackGiven(self._inp.mentorship_id, feedback.side.value, feedback.text)
+            await workflow.execute_activity(acts.record_feedback, given, start_to_close_timeout=WRITE)
         return "thank you"
 
     @feedback.validator
@@ -196,6 +201,7 @@ class Mentorship:
         await self._record("graduated", f"Graduated; feedback from {given}.")
         await self._notify("graduated")
         self._progress.stage = Stage.ENDED
+        await workflow.wait_condition(workflow.all_handlers_finished)  # the last feedback is recorded
         return "graduated"
 
     async def _end(self) -> str:
@@ -211,6 +217,7 @@ class Mentorship:
             result = "ended"
         await self._notify("ended", detail=change.reason)
         self._progress.stage = Stage.ENDED
+        await workflow.wait_condition(workflow.all_handlers_finished)  # the caller of `end` has its answer
         return result
 
     async def _start_next(self, event: PairingEvent) -> None:

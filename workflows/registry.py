@@ -63,6 +63,7 @@ def activities(
         mentorship.record_pairing,
         mentorship.open_check_in,
         mentorship.record_check_in_answer,
+        mentorship.record_feedback,
         mentorship.close_check_in,
         mentorship.new_milestones,
         mentorship.rematch_mentee,

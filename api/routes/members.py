@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api.deps import RecordId, SessionDep, SettingsDep, TemporalDep, allow
 from api.pages import render
 from api.schemas import EventOut, MemberDetailOut, MemberFilters, MemberOut
-from api.services import journeys, members
+from api.services import journeys, members, mentoring_record
 from domain.api_tokens import Scope
 from domain.errors import Rejected
 from domain.journey import CompletedBy, JourneyView, StepCompletion
@@ -59,6 +59,10 @@ async def member_detail(
         "timeline": await members.timeline(session, member_id),
         "journey": await journeys.view(temporal, settings, member_id),
         "can_approve": me.role in ORGANIZERS and me.id != member_id,
+        # What the other side of a pairing said is for organizers, not shown back on a member's own record.
+        "mentorships": (
+            await mentoring_record.mentorships_of(session, member_id) if me.role in ORGANIZERS else []
+        ),
     }
     return render(request, "members/detail.html", context)
 

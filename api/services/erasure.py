@@ -147,8 +147,13 @@ async def _scrub(session: AsyncSession, member: Member) -> None:
 
 async def _scrub_mentorships(session: AsyncSession, member_id: int) -> None:
     await session.execute(update(CheckIn).where(_their_check_ins(member_id)).values(answers={}))
-    for column in (Mentorship.mentor_id, Mentorship.mentee_id):
-        await session.execute(update(Mentorship).where(column == member_id).values(end_reason=None))
+    for column, feedback in (
+        (Mentorship.mentor_id, "mentor_feedback"),
+        (Mentorship.mentee_id, "mentee_feedback"),
+    ):
+        await session.execute(
+            update(Mentorship).where(column == member_id).values({feedback: None, "end_reason": None})
+        )
         await session.execute(  # their workflows were cancelled above; the record says the pairing ended
             update(Mentorship)
             .where(column == member_id, Mentorship.status.in_(OPEN_PAIRINGS))

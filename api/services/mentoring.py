@@ -149,6 +149,8 @@ async def confirm(
 
 @dataclass(frozen=True)
 class CheckInSaid:
+    mentorship_id: int
+    side: str
     round: int
     went_well: str
     blocked_on: str
@@ -181,7 +183,7 @@ async def pairings_of(
     pairings = list(rows)
     ids = {p.mentor_id for p in pairings} | {p.mentee_id for p in pairings}
     people = {m.id: m.display_name for m in await session.scalars(select(Member).where(Member.id.in_(ids)))}
-    said = await _last_answers(session, [p.id for p in pairings])
+    said = {(c.mentorship_id, c.side): c for c in await answered_check_ins(session, [p.id for p in pairings])}
     for p in pairings:
         other = p.mentee_id if p.mentor_id == member_id else p.mentor_id
         other_side = "mentee" if p.mentor_id == member_id else "mentor"
@@ -200,19 +202,25 @@ async def pairings_of(
     return views
 
 
-async def _last_answers(session: AsyncSession, pairing_ids: list[int]) -> dict[tuple[int, str], CheckInSaid]:
+async def answered_check_ins(session: AsyncSession, pairing_ids: list[int]) -> list[CheckInSaid]:
+    """What each side said at each check-in, round by round; answers scrubbed by an erasure are left out."""
     rows = await session.scalars(
         select(CheckIn)
         .where(CheckIn.mentorship_id.in_(pairing_ids), CheckIn.submitted_at.is_not(None))
-        .order_by(CheckIn.round)
+        .order_by(CheckIn.mentorship_id, CheckIn.round, CheckIn.side)
     )
-    return {  # the latest round wins; answers scrubbed by an erasure are not shown
-        (c.mentorship_id, c.side): CheckInSaid(
-            c.round, c.answers["went_well"], c.answers.get("blocked_on", ""), c.submitted_at
+    return [
+        CheckInSaid(
+            c.mentorship_id,
+            c.side,
+            c.round,
+            c.answers["went_well"],
+            c.answers.get("blocked_on", ""),
+            c.submitted_at,
         )
         for c in rows
         if c.answers and c.submitted_at is not None
-    }
+    ]
 
 
 async def get(session: AsyncSession, mentorship_id: int) -> Mentorship:

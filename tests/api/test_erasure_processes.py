@@ -87,6 +87,10 @@ async def test_erasure_takes_back_github_access_and_ends_the_mentorship(
         f"{site.settings.workflow_id_prefix}mentorship-{pairing_id}"
     )
 
+    with site.db.sessions.begin() as s:  # as if an earlier pairing of theirs had ended with feedback
+        earlier = s.get(Mentorship, pairing_id)
+        earlier.mentor_feedback, earlier.mentee_feedback = "Great mentee", "Great mentor"  # type: ignore[union-attr]
+
     await post(site, linus, "/api/me/erasure", {"confirm": "erase my data"})
 
     assert "linus" not in collaborators(github_world), "access taken back on GitHub"
@@ -98,6 +102,7 @@ async def test_erasure_takes_back_github_access_and_ends_the_mentorship(
 
     assert answers(site, pairing_id) == {"mentee": None, "mentor": "Reviewed it"}, "only their own words go"
     ended = site.db.get(Mentorship, pairing_id)
+    assert (ended.mentor_feedback, ended.mentee_feedback) == ("Great mentee", None)
     assert ended.status is PairingStatus.ENDED and ended.ended_at is not None
     for _ in range(100):
         if (await pairing.describe()).status is not WorkflowExecutionStatus.RUNNING:

@@ -87,6 +87,15 @@ async def test_from_profiles_to_a_confirmed_accepted_pairing_with_check_ins(site
     last = mine["mentoring"][0]["their_last_check_in"]
     assert (last["round"], last["went_well"], last["blocked_on"]) == (1, said["went_well"], "CI secrets")
     assert "first PR &lt;b&gt;merged&lt;/b&gt;" in page.text and "blocked on: CI secrets" in page.text
+    # Organizers see what was said on the mentee's record; the mentee's own record does not show it back.
+    async with site.client() as client:
+        await site.sign_in_as(client, lead)
+        record = await client.get(f"/members/{mentee.id}")
+    async with site.client() as client:
+        await site.sign_in_as(client, mentee)
+        own = await client.get(f"/members/{mentee.id}")
+    assert "Mentored by" in record.text and "went well: first PR &lt;b&gt;merged&lt;/b&gt;" in record.text
+    assert own.status_code == 200 and "Mentorships" not in own.text and "first PR" not in own.text
     # Each side's download holds its own answers and not the other's.
     assert [(c["side"], c["answers"]) for c in mentees_data["tables"]["check_ins"]] == [("mentee", said)]
     assert [(c["side"], c["answers"]) for c in mentors_data["tables"]["check_ins"]] == [("mentor", {})]

@@ -102,6 +102,8 @@ async def test_a_whole_mentorship_from_introduction_to_graduation(pairings: Pair
     await handle.execute_update(MentorshipWorkflow.feedback, Feedback(Side.MENTOR, "A pleasure"))
 
     assert await handle.result() == "graduated"
+    graduated = db.get(Mentorship, pairing_id)
+    assert (graduated.mentor_feedback, graduated.mentee_feedback) == ("A pleasure", "I learned a lot")
     assert "Only the proposed mentor" in str(impostor.value.cause)
     assert "already answered" in str(twice.value.cause)
     assert db.get(Mentorship, pairing_id).status is PairingStatus.GRADUATED

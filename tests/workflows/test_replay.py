@@ -16,7 +16,7 @@ from temporalio.worker import Replayer
 from api.temporal import data_converter
 from tests.conftest import make_settings
 from workflows.member_journey import READ_SIDE
-from workflows.mentorship import KEEP_ANSWERS
+from workflows.mentorship import WORDS_RECORDED
 from workflows.registry import WORKFLOWS
 
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
@@ -40,8 +40,8 @@ def test_histories_cover_early_and_late_stages() -> None:
         "journeys from before the read side and with it must both replay"
     )
     mentorships = [path for path in HISTORIES if path.stem.startswith("mentorship")]
-    assert {KEEP_ANSWERS in _patches(path) for path in mentorships} == {True, False}, (
-        "mentorships from before check-in answers were recorded and since must both replay"
+    assert {WORDS_RECORDED in _patches(path) for path in mentorships} == {True, False}, (
+        "mentorships from before check-in answers and feedback were recorded and since must both replay"
     )
 
 
