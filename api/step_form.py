@@ -10,7 +10,7 @@ from functools import cache
 from typing import Protocol
 
 from api.journey_reads import Choice, Choices
-from domain.journey import JourneyView, StepView
+from api.journey_steps import FormStep
 from domain.policy import Playbook, ProfileField, StepKind
 
 
@@ -40,7 +40,7 @@ class Field:
 
 @dataclass(frozen=True, slots=True)
 class StepFormView:
-    step: StepView
+    step: FormStep
     fields: tuple[Field, ...]  # empty for a self-attested step: a single "done" button
 
     @property
@@ -66,19 +66,13 @@ NO_PROJECTS = "No active projects yet; ask your organizer."
 NEEDS_CHOICES = frozenset({ProfileField.CHAPTER_ID, ProfileField.PROJECT_ID})
 
 
-def next_step(journey: JourneyView | None) -> StepView | None:
-    if journey is None or journey.next_step_id is None:
-        return None
-    return next((s for s in journey.steps if s.id == journey.next_step_id), None)
-
-
-def asked(playbook: Playbook, step: StepView | None) -> tuple[ProfileField, ...]:
+def asked(playbook: Playbook, step: FormStep | None) -> tuple[ProfileField, ...]:
     """The fields the step collects, in the order the page shows them."""
     return _asked_by_step(playbook).get(step.id, ()) if step is not None else ()
 
 
 def step_form(
-    step: StepView | None,
+    step: FormStep | None,
     fields: tuple[ProfileField, ...],
     me: Profile,
     choices: Choices,

@@ -12,12 +12,12 @@ from pydantic import ValidationError
 from api.deps import SessionDep, SettingsDep, TemporalDep, allow, allow_with_journey
 from api.forms import field_errors, read_form
 from api.journey_reads import Choice, Choices, JourneyReads, MemberAndJourney, ReadSideUnavailable
-from api.journey_steps import JourneySteps
+from api.journey_steps import FormStep, JourneySteps, form_step
 from api.pages import render, templates
 from api.schemas import StepForm
 from api.services import journeys, members
 from api.settings import Settings
-from api.step_form import NEEDS_CHOICES, Profile, asked, next_step, step_form
+from api.step_form import NEEDS_CHOICES, Profile, asked, step_form
 from api.telemetry import MEMBER_READS
 from domain.errors import InvalidField, Rejected
 from domain.journey import JourneyView, StepCompletion
@@ -38,9 +38,14 @@ COOKED_STEPS = JourneySteps(templates.env)
 @router.get("/journey", response_class=HTMLResponse)
 async def checklist(request: Request, mine: MyJourney) -> HTMLResponse:
     settings: Settings = request.app.state.settings
-    journey = await _journey(request, mine)
-    context = await _context(request, mine.member, journey, settings)
-    context["cooked"] = COOKED_STEPS.serve(mine.view_html)
+    cooked = COOKED_STEPS.serve(mine.view_html)
+    if cooked is not None:  # all the page needs of the view was cooked with it: the view is not parsed
+        context = await _context(request, mine.member, cooked.next_step, settings)
+        context["cooked"] = cooked
+    else:
+        journey = await _journey(request, mine)
+        context = await _context(request, mine.member, form_step(journey), settings)
+        context["journey"] = journey
     return render(request, "journey/checklist.html", context)
 
 
@@ -80,7 +85,8 @@ async def complete_step_form(
     if errors:
         journey = await journeys.view(temporal, settings, me.id)
         sent = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-        context = await _context(request, me, journey, settings, sent, errors)
+        context = await _context(request, me, form_step(journey), settings, sent, errors)
+        context["journey"] = journey
         return render(request, "journey/checklist.html", context, code)
     return RedirectResponse("/journey", status_code=status.HTTP_303_SEE_OTHER)
 
@@ -116,18 +122,16 @@ async def _journey(request: Request, mine: MemberAndJourney) -> JourneyView | No
 async def _context(
     request: Request,
     me: Profile,
-    journey: JourneyView | None,
+    step: FormStep | None,
     settings: Settings,
     sent: Mapping[str, str] | None = None,
     errors: dict[str, str] | None = None,
 ) -> dict[str, object]:
-    step = next_step(journey)
     fields = asked(settings.policy.playbook, step)
     # Only the next step's form is shown: most views need neither list, and then neither is read.
     choices = await _choices(request) if NEEDS_CHOICES.intersection(fields) else Choices((), ())
     errors = errors or {}
     return {
-        "journey": journey,
         "next_form": step_form(step, fields, me, choices, sent or {}, errors),
         "errors": errors,
     }

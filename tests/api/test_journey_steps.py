@@ -13,7 +13,7 @@ from jinja2 import DictLoader, Environment
 
 from api.admin import recook_journey_steps
 from api.html import html_environment
-from api.journey_steps import FORM_SLOT, JourneySteps
+from api.journey_steps import FORM_SLOT, FormStep, JourneySteps
 from domain.journey import JourneyView, Status, StepView
 from domain.policy import StepKind
 from models import JourneyViewRecord
@@ -83,7 +83,7 @@ async def test_a_cooked_copy_is_served_only_when_this_release_made_it(site: Site
         assert stored is not None
         stamp = stored[: stored.index("-->") + 3]
 
-        _set_cooked(site, member.id, f"{stamp}<p>cooked by this release</p>")
+        _set_cooked(site, member.id, f"{stamp}null\n<p>cooked by this release</p>")
         site.app.state.journey_reads.forget(member.id)
         ours = (await browser.get("/journey")).text
         _set_cooked(site, member.id, "<!--journey-steps 0123456789abcdef--><p>cooked by another release</p>")
@@ -119,11 +119,27 @@ def _view(title: str) -> JourneyView:
 
 
 def test_cooking_escapes_what_the_view_says_and_leaves_one_slot_for_the_form() -> None:
-    cooked = JourneySteps(html_environment()).cook(_view('<script>alert("hi")</script>'))
+    steps = JourneySteps(html_environment())
+    cooked = steps.cook(_view('<script>alert("hi")</script>'))
+    served = steps.serve(cooked)
 
-    assert "<script>" not in cooked and "&lt;script&gt;alert(&#34;hi&#34;)&lt;/script&gt;" in cooked
+    assert served is not None
+    html = served.head + served.tail  # what reaches the page; the stored header line never does
+    assert "<script>" not in html and "&lt;script&gt;alert(&#34;hi&#34;)&lt;/script&gt;" in html
     assert cooked.count(FORM_SLOT) == 1
-    assert "Mon 02 Nov 2026, 09:30 UTC" in cooked  # the pages' own date format
+    assert "Mon 02 Nov 2026, 09:30 UTC" in html  # the pages' own date format
+
+
+def test_the_cooked_copy_carries_the_next_step_so_the_page_need_not_parse_the_view() -> None:
+    steps = JourneySteps(html_environment())
+    title = 'Line one\nline two, "quoted" --> <b>'
+    served = steps.serve(steps.cook(_view(title)))
+    done = steps.serve(steps.cook(replace(_view("Read the code"), next_step_id=None)))
+
+    assert served is not None
+    assert served.next_step == FormStep("code_of_conduct", title, StepKind.SELF_ATTESTED)
+    assert "Line one\nline two, &#34;quoted&#34; --&gt; &lt;b&gt;" in served.head
+    assert done is not None and done.next_step is None
 
 
 def test_a_change_to_the_steps_template_changes_the_stamp() -> None:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from api.html import html_environment
 from api.journey_reads import Choice, Choices, SignedInMember
-from api.step_form import NO_PROJECTS, StepFormView, asked, next_step, step_form
+from api.journey_steps import FormStep, form_step
+from api.step_form import NO_PROJECTS, StepFormView, asked, step_form
 from domain.journey import JourneyView, Status, StepView
 from domain.policy import ProfileField, StepKind, load_policy
 from domain.roles import Role
@@ -19,8 +20,12 @@ ME = SignedInMember(7, Role.MEMBER, "Ada <Lovelace>", "Europe/London", ("python"
 NO_CHOICES = Choices((), ())
 
 
-def _step(step_id: str, kind: StepKind, status: str = "next") -> StepView:
+def _view_step(step_id: str, kind: StepKind, status: str = "next") -> StepView:
     return StepView(step_id, f"Title of {step_id}", "", (), kind, status, None, AT, "")
+
+
+def _step(step_id: str, kind: StepKind) -> FormStep:
+    return FormStep(step_id, f"Title of {step_id}", kind)
 
 
 def _journey(*steps: StepView) -> JourneyView:
@@ -33,12 +38,13 @@ def _render(form: StepFormView | None) -> str:
     return template.render(next_form=form, csrf_token="token-123")
 
 
-def test_the_next_step_is_the_one_the_view_names_and_none_when_the_journey_is_done() -> None:
-    done, profile = _step("code_of_conduct", StepKind.SELF_ATTESTED, "done"), _step("profile", StepKind.FORM)
+def test_the_forms_step_is_the_one_the_view_names_and_none_when_the_journey_is_done() -> None:
+    done = _view_step("code_of_conduct", StepKind.SELF_ATTESTED, "done")
+    profile = _view_step("profile", StepKind.FORM)
 
-    assert next_step(_journey(done, profile)) == profile
-    assert next_step(_journey(done)) is None
-    assert next_step(None) is None
+    assert form_step(_journey(done, profile)) == _step("profile", StepKind.FORM)
+    assert form_step(_journey(done)) is None
+    assert form_step(None) is None
 
 
 def test_the_profile_step_asks_its_fields_in_order_filled_from_the_members_profile() -> None:
