@@ -173,20 +173,12 @@ class PairingView:
 async def pairings_of(
     session: AsyncSession, settings: Settings, member_id: int
 ) -> dict[str, list[PairingView]]:
-    rows = await session.scalars(
-        select(Mentorship)
-        .where((Mentorship.mentor_id == member_id) | (Mentorship.mentee_id == member_id))
-        .order_by(Mentorship.created_at.desc())
-    )
+    pairings, people = await pairings_with_names(session, member_id)
     now = utcnow()
     views: dict[str, list[PairingView]] = {"mentoring": [], "mentored_by": []}
-    pairings = list(rows)
-    ids = {p.mentor_id for p in pairings} | {p.mentee_id for p in pairings}
-    people = {m.id: m.display_name for m in await session.scalars(select(Member).where(Member.id.in_(ids)))}
     said = {(c.mentorship_id, c.side): c for c in await answered_check_ins(session, [p.id for p in pairings])}
     for p in pairings:
-        other = p.mentee_id if p.mentor_id == member_id else p.mentor_id
-        other_side = "mentee" if p.mentor_id == member_id else "mentor"
+        other, other_side = (p.mentee_id, "mentee") if p.mentor_id == member_id else (p.mentor_id, "mentor")
         view = PairingView(
             p.id,
             p.mentor_id,
@@ -200,6 +192,22 @@ async def pairings_of(
         )
         views["mentoring" if p.mentor_id == member_id else "mentored_by"].append(view)
     return views
+
+
+async def pairings_with_names(
+    session: AsyncSession, member_id: int
+) -> tuple[list[Mentorship], dict[int, str]]:
+    """The member's pairings, newest first, and the display name of everyone in them."""
+    pairings = list(
+        await session.scalars(
+            select(Mentorship)
+            .where((Mentorship.mentor_id == member_id) | (Mentorship.mentee_id == member_id))
+            .order_by(Mentorship.created_at.desc())
+        )
+    )
+    ids = {p.mentor_id for p in pairings} | {p.mentee_id for p in pairings}
+    people = {m.id: m.display_name for m in await session.scalars(select(Member).where(Member.id.in_(ids)))}
+    return pairings, people
 
 
 async def answered_check_ins(session: AsyncSession, pairing_ids: list[int]) -> list[CheckInSaid]:

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.services.mentoring import CheckInSaid, answered_check_ins
-from models import Member, Mentorship
+from api.services.mentoring import CheckInSaid, answered_check_ins, pairings_with_names
 
 
 @dataclass(frozen=True)
@@ -25,21 +23,11 @@ class MentorshipRecord:
 
 
 async def mentorships_of(session: AsyncSession, member_id: int) -> list[MentorshipRecord]:
-    pairings = list(
-        await session.scalars(
-            select(Mentorship)
-            .where((Mentorship.mentor_id == member_id) | (Mentorship.mentee_id == member_id))
-            .order_by(Mentorship.created_at.desc())
-        )
-    )
-    others = {p.mentee_id if p.mentor_id == member_id else p.mentor_id for p in pairings}
-    rows = await session.execute(select(Member.id, Member.display_name).where(Member.id.in_(others)))
-    names: dict[int, str] = {id_: name for id_, name in rows}
+    pairings, names = await pairings_with_names(session, member_id)
     said = await answered_check_ins(session, [p.id for p in pairings])
     records = []
     for p in pairings:
         side, other = ("mentor", p.mentee_id) if p.mentor_id == member_id else ("mentee", p.mentor_id)
-        check_ins = tuple(c for c in said if c.mentorship_id == p.id)
         records.append(
             MentorshipRecord(
                 p.id,
@@ -47,7 +35,7 @@ async def mentorships_of(session: AsyncSession, member_id: int) -> list[Mentorsh
                 other,
                 names.get(other, ""),
                 p.status.value,
-                check_ins,
+                tuple(c for c in said if c.mentorship_id == p.id),
                 p.mentor_feedback,
                 p.mentee_feedback,
             )
