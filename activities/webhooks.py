@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import socket
 import time
-from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
 
+from activities.public_network import AddressRefused
 from activities.telemetry import WEBHOOK_DELIVERIES
 from activities.webhook_contracts import Attempt, CircuitReport, Due, DueRequest, Outcome
 from domain import webhooks
@@ -29,13 +28,11 @@ class WebhookStore:
         sessions: sessionmaker[Session],
         http: httpx.Client,
         sealer: Sealer,
-        *,
-        allow_private_addresses: bool,
     ) -> None:
+        """`http` decides which addresses deliveries may reach (activities/public_network.py)."""
         self._sessions = sessions
         self._http = http
         self._sealer = sealer
-        self._allow_private = allow_private_addresses
 
     @activity.defn
     def due_webhook_deliveries(self, req: DueRequest) -> Due:
@@ -96,9 +93,6 @@ class WebhookStore:
     def _post(
         self, url: str, secret: str, payload: bytes, event_type: str, delivery_id: int
     ) -> tuple[Outcome, int | None]:
-        refused = self._refused_address(url)
-        if refused:
-            return Outcome(False, error=refused), None
         headers = {
             "Content-Type": "application/json",
             "User-Agent": USER_AGENT,
@@ -109,6 +103,8 @@ class WebhookStore:
         try:
             response = self._http.post(url, content=payload, headers=headers, timeout=TIMEOUT)
         except httpx.HTTPError as exc:
+            if isinstance(exc.__cause__, AddressRefused):
+                return Outcome(False, error=str(exc.__cause__)), None
             return Outcome(False, error=f"{type(exc).__name__}: could not reach the endpoint"), None
         code = response.status_code
         if 200 <= code < 300:
@@ -118,17 +114,6 @@ class WebhookStore:
             Outcome(False, code, f"answered {code}", endpoint_gone=code == 410),
             int(retry_after) if retry_after.isdigit() else None,
         )
-
-    def _refused_address(self, url: str) -> str | None:
-        if self._allow_private:
-            return None
-        host = urlsplit(url).hostname or ""
-        try:
-            addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
-        except OSError:
-            return f"could not resolve {host}"
-        private = webhooks.private_address(str(a) for a in addresses)
-        return f"refused: {host} resolves to a private address ({private})" if private else None
 
     def _record(self, req: Attempt, outcome: Outcome, retry_after: int | None) -> None:
         with self._sessions.begin() as session:

@@ -6,7 +6,6 @@ import compileall
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import httpx
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from temporalio.client import Client
 from temporalio.worker import Worker
@@ -20,6 +19,7 @@ from activities.github_client import github_from_settings
 from activities.grants import GrantStore
 from activities.mail import Mailer
 from activities.mentorship import MentorshipStore
+from activities.public_network import webhook_client
 from activities.reconcile import ReconcileStore
 from activities.smtp import SmtpServer, SmtpTransport
 from activities.store import JourneyStore
@@ -98,10 +98,8 @@ def build_worker(
             CampaignStore(sessions, mailer, settings.secret_key, settings.base_url),
             WebhookStore(
                 sessions,
-                # Redirects are not followed: a receiver must not bounce deliveries to another address.
-                httpx.Client(follow_redirects=False),
+                webhook_client(settings.webhooks_may_reach_private_addresses),
                 Sealer(settings.payload_key),
-                allow_private_addresses=settings.webhooks_may_reach_private_addresses,
             ),
         ),
         activity_executor=ThreadPoolExecutor(MAX_CONCURRENT_ACTIVITIES),
