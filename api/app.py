@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.telemetry import TelemetryConfig
 from pydantic import ValidationError
 from starlette.middleware.sessions import SessionMiddleware
 from temporalio.client import Client
@@ -80,7 +81,10 @@ def create_app(settings: Settings, temporal: Client | None = None) -> FastAPI:
         await app.state.journey_reads.close()
         await engine.dispose()
 
-    app = FastAPI(title="Perennial", version="0.1.0", lifespan=lifespan)
+    # FastAPI's own telemetry would add a second server span to every traced request, carrying the query
+    # string (emails, sign-in tokens); RequestTelemetry's span keeps to the route template and the status.
+    native_telemetry_off: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
+    app = FastAPI(title="Perennial", version="0.1.0", lifespan=lifespan, telemetry=native_telemetry_off)
     app.state.rate_limits = PublicRateLimits(
         settings.public_read_limit, settings.public_write_limit, settings.rate_limit_storage
     )
