@@ -32,8 +32,11 @@ class TokenNotAllowed(Exception):
 
 
 class Forbidden(Exception):
-    def __init__(self, allowed: frozenset[Role]) -> None:
-        super().__init__(f"This needs one of these roles: {', '.join(sorted(allowed))}.")
+    def __init__(self, allowed: frozenset[Role], *, suspended: bool = False) -> None:
+        message = f"This needs one of these roles: {', '.join(sorted(allowed))}."
+        if suspended:
+            message += " Your account is suspended: until an organizer lifts it, you act as a member."
+        super().__init__(message)
 
 
 async def get_settings(request: Request) -> Settings:
@@ -93,8 +96,8 @@ def allow(roles: frozenset[Role], *, or_self: bool = False, scope: Scope | None 
         if member is None:
             raise NotSignedIn
         is_self = or_self and str(request.path_params.get("member_id")) == str(member.id)
-        if member.role not in roles and not is_self:
-            raise Forbidden(roles)
+        if member.acting_role not in roles and not is_self:
+            raise Forbidden(roles, suspended=member.suspended)
         # End the caller's read here: the route may go on to wait for a workflow update, which lasts as
         # long as the workers are slow or down, and must not hold a pooled connection meanwhile.
         await session.commit()
@@ -138,7 +141,7 @@ async def _checked_the_usual_way(request: Request, roles: frozenset[Role]) -> Me
         member = await allow(roles).dependency(request, session)
     me = SignedInMember(
         member.id,
-        member.role,
+        member.acting_role,
         member.display_name,
         member.time_zone,
         tuple(member.skills),

@@ -29,7 +29,8 @@ from domain.roles import Role
 
 FROM_CACHE, FROM_DATABASE = MEMBER_READS.labels("cache"), MEMBER_READS.labels("database")
 MEMBER_AND_VIEW = (
-    "SELECT m.role, m.display_name, m.time_zone, m.skills, m.github_login, m.session_epoch, v.body, v.html"
+    "SELECT m.role, m.suspended_at IS NOT NULL, m.display_name, m.time_zone, m.skills, m.github_login,"
+    " m.session_epoch, v.body, v.html"
     " FROM members AS m LEFT JOIN journey_views AS v ON v.member_id = m.id WHERE m.id = {}"
 )
 CHAPTERS = "SELECT id, name FROM chapters ORDER BY name"
@@ -49,7 +50,7 @@ class SignedInMember:
     their own profile in the profile step's form."""
 
     id: int
-    role: Role
+    role: Role  # the role they act with: a member's while suspended
     display_name: str
     time_zone: str | None = None
     skills: tuple[str, ...] = ()
@@ -94,8 +95,9 @@ class JourneyReads(ABC):
         FROM_DATABASE.inc()
         if not rows:
             return None
-        role, name, time_zone, skills, github_login, epoch, body, html = rows[0]
-        member = SignedInMember(member_id, Role(role), name, time_zone, _strings(skills), github_login)
+        role, suspended, name, time_zone, skills, github_login, epoch, body, html = rows[0]
+        acting = Role.MEMBER if suspended else Role(role)  # as Member.acting_role
+        member = SignedInMember(member_id, acting, name, time_zone, _strings(skills), github_login)
         return MemberAndJourney(member, epoch, body, html)
 
     def forget(self, member_id: int) -> None:  # noqa: B027  (only PostgreSQL's reads keep a cache)

@@ -52,6 +52,12 @@ class Member(Base):
     def suspended(self) -> bool:
         return self.suspended_at is not None
 
+    @property
+    def acting_role(self) -> Role:
+        """The role their requests are judged by: a suspension takes away what a role adds (organizing,
+        approving, seeing others' data) until it is lifted, whoever lifts it."""
+        return Role.MEMBER if self.suspended else self.role
+
     def consented_to(self, purpose: str) -> bool:
         return bool(self.consents.get(purpose, False))
 

@@ -58,10 +58,10 @@ async def member_detail(
         "member": member,
         "timeline": await members.timeline(session, member_id),
         "journey": await journeys.view(temporal, settings, member_id),
-        "can_approve": me.role in ORGANIZERS and me.id != member_id,
+        "can_approve": me.acting_role in ORGANIZERS and me.id != member_id,
         # What the other side of a pairing said is for organizers, not shown back on a member's own record.
         "mentorships": (
-            await mentoring_record.mentorships_of(session, member_id) if me.role in ORGANIZERS else []
+            await mentoring_record.mentorships_of(session, member_id) if me.acting_role in ORGANIZERS else []
         ),
     }
     return render(request, "members/detail.html", context)

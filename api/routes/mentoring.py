@@ -261,7 +261,7 @@ async def _side(session: SessionDep, mentorship_id: int, me: Member) -> Side:
 async def _side_or_organizer(
     session: SessionDep, mentorship_id: int, me: Member, *, reassigning: bool = False
 ) -> None:
-    if me.role in ORGANIZERS:
+    if me.acting_role in ORGANIZERS:
         return
     if reassigning:
         raise Rejected("Reassigning a mentee is for organizers.")

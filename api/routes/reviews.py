@@ -69,6 +69,8 @@ async def _resolve(
     settings: SettingsDep,
 ) -> None:
     item = await reviews.get_open(session, item_id)
+    if item.member_id == me.id:
+        raise Rejected("This item is about you; another organizer resolves it.")
     member = await members.get(session, item.member_id)
     if body.outcome is ReviewOutcome.APPROVED:
         if item.kind is not ReviewKind.LEVEL_APPROVAL:

@@ -101,6 +101,8 @@ async def _reinstate(
     settings: SettingsDep,
 ) -> JourneyView:
     await members.get(session, member_id)
+    if member_id == me.id:
+        raise Rejected("You cannot lift your own suspension; another organizer decides.")
     await session.commit()  # release the pooled connection before waiting on the workflow
     view = await journeys.reinstate(temporal, settings, member_id, Reinstatement(me.id, body.reason))
     await schedules.request_trust_recompute(temporal, settings, "reinstatement")

@@ -90,7 +90,7 @@ async def require_maintainer(
     session: AsyncSession, settings: Settings, grant: AccessGrant, me: Member
 ) -> None:
     """Admins decide on any target; maintainers on targets of the projects they maintain."""
-    if me.role is Role.ADMIN:
+    if me.acting_role is Role.ADMIN:
         return
     target = settings.policy.access.target(f"{grant.target_kind.value}-{grant.target}")
     projects = await session.scalars(select(Project))

@@ -48,14 +48,14 @@ async def create(
 async def visible_to(session: AsyncSession, me: Member) -> list[ApiToken]:
     """Admins see every token; anyone else sees their own."""
     query = select(ApiToken).order_by(ApiToken.created_at.desc())
-    if me.role not in ADMINS:
+    if me.acting_role not in ADMINS:
         query = query.where(ApiToken.owner_id == me.id)
     return list(await session.scalars(query))
 
 
 async def revoke(session: AsyncSession, token_id: int, me: Member) -> ApiToken:
     token = await session.get(ApiToken, token_id)
-    if token is None or (token.owner_id != me.id and me.role not in ADMINS):
+    if token is None or (token.owner_id != me.id and me.acting_role not in ADMINS):
         raise NotFound(f"No token {token_id} of yours.")
     if token.revoked_at is not None:
         raise Rejected("That token was already revoked.")

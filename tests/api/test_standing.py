@@ -66,6 +66,68 @@ async def test_a_suspension_reaches_vouchers_and_the_review_queue_and_can_be_lif
     assert REASON["reason"] not in notice[0].body  # vouchers learn that, not why
 
 
+async def test_a_suspended_organizer_acts_as_a_member_until_another_organizer_lifts_it(site: Site) -> None:
+    lead = await site.member_with_journey("lead@example.org", role=Role.ORGANIZER)
+    rogue = await site.member_with_journey("rogue@example.org", role=Role.ORGANIZER)
+    async with site.client() as rogues, site.client() as leads:
+        await site.sign_in_as(rogues, rogue)  # signed in before the suspension: the session lives on
+        await site.sign_in_as(leads, lead)
+        suspended = await leads.post(
+            f"/api/members/{rogue.id}/suspension", json=REASON, headers=headers(leads)
+        )
+        own_lift = await rogues.post(
+            f"/api/members/{rogue.id}/suspension/lift",
+            json={"reason": "I have decided I was right all along."},
+            headers=headers(rogues),
+        )
+        queue_while_suspended = await rogues.get("/api/reviews")
+        record_while_suspended = await rogues.get(f"/api/members/{lead.id}")
+        journey_while_suspended = await rogues.get("/journey")
+        lead_lifts_own = await leads.post(
+            f"/api/members/{lead.id}/suspension/lift", json=REASON, headers=headers(leads)
+        )
+        lifted = await leads.post(
+            f"/api/members/{rogue.id}/suspension/lift",
+            json={"reason": "The report was about someone else."},
+            headers=headers(leads),
+        )
+        queue_after = await rogues.get("/api/reviews")
+
+    assert suspended.status_code == 200, suspended.text
+    assert own_lift.status_code == 403 and "suspended" in own_lift.json()["detail"]
+    assert queue_while_suspended.status_code == 403
+    assert record_while_suspended.status_code == 403
+    assert journey_while_suspended.status_code == 200
+    assert 'href="/reviews"' not in journey_while_suspended.text  # the menu shows what they may do
+    assert lead_lifts_own.status_code == 409 and "your own suspension" in lead_lifts_own.json()["detail"]
+    assert lifted.status_code == 200, lifted.text
+    assert queue_after.status_code == 200
+
+
+async def test_an_organizer_cannot_resolve_a_review_item_about_themselves(site: Site) -> None:
+    lead = await site.member_with_journey("lead@example.org", role=Role.ORGANIZER)
+    vouched_lead = await site.member_with_journey("lead2@example.org", role=Role.ORGANIZER)
+    judge = await site.member_with_journey("lead3@example.org", role=Role.ORGANIZER)
+    wolf = await site.member_with_journey("wolf@example.org")
+    await vouch(site, lead, wolf)
+    await vouch(site, lead, vouched_lead)
+    async with site.client() as judges, site.client() as theirs:
+        await site.sign_in_as(judges, judge)
+        await site.sign_in_as(theirs, vouched_lead)
+        await judges.post(f"/api/members/{wolf.id}/suspension", json=REASON, headers=headers(judges))
+        [item] = (await judges.get("/api/reviews")).json()
+        own = await theirs.post(
+            f"/api/reviews/{item['id']}",
+            json={"outcome": "cleared", "note": "Nothing to see here."},
+            headers=headers(theirs),
+        )
+        still_open = (await judges.get("/api/reviews")).json()
+
+    assert item["member_id"] == vouched_lead.id
+    assert own.status_code == 409 and "about you" in own.json()["detail"]
+    assert [i["id"] for i in still_open] == [item["id"]]
+
+
 async def test_the_vouch_tree_is_for_the_member_and_organizers_only(site: Site) -> None:
     lead = await site.member_with_journey("lead@example.org", role=Role.ORGANIZER)
     member = await site.member_with_journey("member@example.org")
