@@ -11,6 +11,7 @@ from temporalio.contrib.pydantic import PydanticJSONPlainPayloadConverter
 from temporalio.converter import (
     CompositePayloadConverter,
     DataConverter,
+    DefaultFailureConverterWithEncodedAttributes,
     DefaultPayloadConverter,
     JSONPlainPayloadConverter,
 )
@@ -47,6 +48,9 @@ def data_converter(settings: Settings) -> DataConverter:
     return DataConverter(
         payload_converter_class=SharedPydanticPayloadConverter,
         payload_codec=EncryptionCodec.from_base64(settings.payload_key),
+        # A failure's message and stack trace go into the history too, and can quote what failed (a
+        # database error its parameters, an SMTP refusal its recipient): encrypted like the payloads.
+        failure_converter_class=DefaultFailureConverterWithEncodedAttributes,
     )
 
 
