@@ -42,23 +42,37 @@ PERSONAL_PAYLOAD = {
     "email", "login", "github_login", "name", "display_name", "statement", "note", "reason", "goals",
     "availability", "answers", "value", "author", "author_email", "message",
 }  # fmt: skip
+# Columns naming who acted on another member's record (approved their step, decided their grant): a row
+# reached only through one of them is that member's, not the actor's; the actor's part is in the ledger.
+ACTED_ON_OTHERS = {
+    "requested_by_id", "decided_by_id", "confirmed_by_id", "completed_by_id", "resolved_by_id", "set_by_id",
+}  # fmt: skip
+# Kept to protect other members, so not handed to the member they concern: whom organizers keep apart,
+# and what a review suspects (erasure still clears a review's notes on them, see _scrub).
+NOT_DOWNLOADED = {"events", "never_pairs", "review_items"}
 ERASED = "[erased]"
 OPEN_PAIRINGS = (PairingStatus.INTRODUCED, PairingStatus.ACTIVE, PairingStatus.PAUSED)
 REASON = "The member's data was erased at their request."
 
 
 async def download(session: AsyncSession, member_id: int) -> dict[str, Any]:
-    """Every row that refers to the member, table by table, and the ledger entries about or by them."""
+    """Every row about the member or that they are a party to, table by table, and the ledger entries about
+    or by them; not other members' rows they only acted on, nor what the other side of a pairing wrote."""
     tables: dict[str, list[dict[str, Any]]] = {}
     for table in Base.metadata.sorted_tables:
         columns = [
-            c for c in table.columns if any(fk.column.table.name == "members" for fk in c.foreign_keys)
+            c
+            for c in table.columns
+            if c.name not in ACTED_ON_OTHERS
+            and any(fk.column.table.name == "members" for fk in c.foreign_keys)
         ]
         if table.name == "members":
             columns = [table.c.id]
-        if columns and table.name != "events":
+        if columns and table.name not in NOT_DOWNLOADED:
             rows = await session.execute(select(table).where(or_(*(c == member_id for c in columns))))
             tables[table.name] = [_plain(table, row._mapping) for row in rows]
+    for pairing in tables["mentorships"]:  # their own feedback only: the other side's is for organizers
+        pairing.pop("mentee_feedback" if pairing["mentor_id"] == member_id else "mentor_feedback")
     check_ins = Base.metadata.tables["check_ins"]  # reached through their pairings: their side only
     rows = await session.execute(select(check_ins).where(_their_check_ins(member_id)).order_by(CheckIn.id))
     tables[check_ins.name] = [_plain(check_ins, row._mapping) for row in rows]

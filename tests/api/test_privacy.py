@@ -5,12 +5,23 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from temporalio.client import WorkflowExecutionStatus
 
 from domain.roles import Role
-from models import Event, Member, MentorProfile
+from models import (
+    Event,
+    Member,
+    MentorProfile,
+    Mentorship,
+    NeverPair,
+    PairingStatus,
+    ReviewItem,
+    ReviewKind,
+    StepProgress,
+)
 from tests.api.conftest import Site
 
 
@@ -83,6 +94,41 @@ async def test_a_member_downloads_their_data_then_erases_it_and_the_counts_stay_
             break
         await asyncio.sleep(0.1)
     assert (await journey.describe()).status is WorkflowExecutionStatus.CANCELED, "cancelled, not terminated"
+
+
+async def test_a_download_holds_the_members_own_rows_not_others_or_what_protects_others(site: Site) -> None:
+    """What the other side of a pairing told organizers, whom organizers keep apart, what a review
+    suspects, and other members' rows an organizer only acted on stay out of each download."""
+    lead = await site.member_with_journey("lead@example.org", role=Role.ORGANIZER)
+    ada = await site.member_with_journey("ada@example.org")
+    bo = await site.member_with_journey("bo@example.org")
+    now = datetime.now(UTC)
+    with site.db.sessions.begin() as s:
+        s.add_all([
+            Mentorship(mentor_id=bo.id, mentee_id=ada.id, confirmed_by_id=lead.id, created_at=now,
+                       status=PairingStatus.GRADUATED, mentor_feedback="Ada needs watching",
+                       mentee_feedback="Bo was kind"),
+            NeverPair(mentor_id=bo.id, mentee_id=ada.id, set_by_id=lead.id, created_at=now),
+            ReviewItem(member_id=ada.id, kind=ReviewKind.RING_PATTERN, created_at=now,
+                       detail={"why": "dense vouching"}, resolved_by_id=lead.id, note="Keep an eye"),
+            StepProgress(member_id=ada.id, step_id="approval", completed_at=now, completed_by_id=lead.id),
+        ])  # fmt: skip
+    downloads = {}
+    for member in (ada, bo, lead):
+        async with site.client() as client:
+            await site.sign_in_as(client, member)
+            downloads[member.display_name] = (await client.get("/api/me/data")).json()["tables"]
+
+    ada_gets, bo_gets, lead_gets = downloads["ada"], downloads["bo"], downloads["lead"]
+    assert [p["mentee_feedback"] for p in ada_gets["mentorships"]] == ["Bo was kind"]
+    assert "mentor_feedback" not in ada_gets["mentorships"][0]
+    assert [p["mentor_feedback"] for p in bo_gets["mentorships"]] == ["Ada needs watching"]
+    assert "mentee_feedback" not in bo_gets["mentorships"][0]
+    assert "never_pairs" not in ada_gets and "review_items" not in ada_gets
+    assert "Keep an eye" not in json.dumps(ada_gets) and "dense vouching" not in json.dumps(ada_gets)
+    assert [p["step_id"] for p in ada_gets["step_progress"]] == ["approval"]
+    assert lead_gets["mentorships"] == [] and lead_gets["step_progress"] == []
+    assert "Ada needs watching" not in json.dumps(lead_gets)
 
 
 async def test_only_admins_act_for_another_member(site: Site) -> None:
