@@ -20,6 +20,7 @@ from domain.errors import Conflict, InvalidField, Rejected
 from models import Event, Member
 from models.base import utcnow
 
+LINK_USED = "This sign-in link was already used; ask for a new one."
 router = APIRouter(tags=["auth"])
 Public = Annotated[None, PUBLIC]
 
@@ -102,13 +103,14 @@ async def verify(
         claim = sign_in.read_token(settings.secret_key, token)
         member = await members.get(session, claim.member_id)
         if member.sign_in_nonce != claim.nonce:
-            raise Rejected("This sign-in link was already used; ask for a new one.")
+            raise Rejected(LINK_USED)
     except (Rejected, InvalidField, LookupError) as exc:
         return render(request, "auth/signin.html", {"errors": {"token": str(exc)}, "form": {}}, 400)
     # Tell the journey first: if Temporal cannot be reached, the link is not used up and works again.
     await journeys.activity_seen(temporal, settings, member.id, "sign_in")
-    member.sign_in_nonce += 1
-    member.last_active_at = utcnow()
+    if not await members.use_sign_in_link(session, member.id, claim.nonce):
+        await session.rollback()
+        return render(request, "auth/signin.html", {"errors": {"token": LINK_USED}, "form": {}}, 400)
     session.add(
         Event(
             at=utcnow(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
@@ -108,3 +108,14 @@ async def _require(session: AsyncSession, model: type[_Record], ident: int, fiel
     if record is None:
         raise InvalidField(field, f"There is no {model.__tablename__[:-1]} with id {ident}.")
     return record
+
+
+async def use_sign_in_link(session: AsyncSession, member_id: int, nonce: int) -> bool:
+    """Use up the member's sign-in link in one statement; False if it was used already. Two confirmations
+    of one link racing each other (both read the nonce, then both write it) sign in only once."""
+    used: CursorResult[tuple[()]] = await session.execute(  # type: ignore[assignment]
+        update(Member)
+        .where(Member.id == member_id, Member.sign_in_nonce == nonce)
+        .values(sign_in_nonce=Member.sign_in_nonce + 1, last_active_at=datetime.now(UTC))
+    )
+    return used.rowcount == 1

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import timedelta
 
 import pytest
 from temporalio.service import RPCError
 
+from domain import sign_in
 from models import Member
 from tests.api.conftest import Site
 from tests.factories import csrf, eventually
@@ -47,6 +49,25 @@ async def test_signing_up_on_the_page_starts_a_journey_and_the_emailed_link_sign
 
         again = await browser.post("/signin/verify", data={"token": token, "csrftoken": csrf(confirm)})
         assert again.status_code == 400 and "already used" in again.text
+
+
+async def test_one_sign_in_link_confirmed_twice_at_once_signs_in_once(site: Site) -> None:
+    """Both confirmations read the unused link before either uses it up (the journey is told in between)."""
+    member = await site.member_with_journey("twice@example.org")
+    token = sign_in.issue_token(site.settings.secret_key, sign_in.SignInClaim(member.id, 0))
+    async with site.client() as first, site.client() as second:
+        pages = [await browser.get("/signin/verify", params={"token": token}) for browser in (first, second)]
+        answers = await asyncio.gather(
+            *(
+                browser.post("/signin/verify", data={"token": token, "csrftoken": csrf(page)})
+                for browser, page in zip((first, second), pages, strict=True)
+            )
+        )
+
+    assert sorted(a.status_code for a in answers) == [303, 400]
+    assert "already used" in next(a for a in answers if a.status_code == 400).text
+    assert site.db.get(Member, member.id).sign_in_nonce == 1
+    assert len(site.db.events(member.id, "member.signed_in")) == 1
 
 
 async def test_a_duplicate_signup_is_refused_with_409_and_leaves_one_member_and_one_journey(
