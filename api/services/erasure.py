@@ -6,6 +6,7 @@ stay, so every count, cohort and funnel on the dashboards is the same before and
 from __future__ import annotations
 
 import contextlib
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -16,13 +17,16 @@ from temporalio.service import RPCError
 
 from api.outbox import Outbox
 from api.services import access
+from api.services.github_events import DRIFT_SUSPECTED
 from api.settings import Environment, Settings
 from domain.grants import Withdrawal
 from domain.roles import Role
 from models import (
+    AccessGrant,
     ApiToken,
     Base,
     CheckIn,
+    DriftRecord,
     Event,
     Member,
     MenteeNeeds,
@@ -130,7 +134,7 @@ async def _cancel(temporal: Client, workflow_id: str) -> None:
 
 
 async def _scrub(session: AsyncSession, member: Member) -> None:
-    member_id = member.id
+    member_id, login = member.id, member.github_login
     member.email = f"erased-{member_id}@erased.invalid"
     member.display_name = "Erased member"
     member.github_login, member.time_zone, member.suspended_reason = None, None, None
@@ -150,6 +154,13 @@ async def _scrub(session: AsyncSession, member: Member) -> None:
     for identity in identities:
         identity.value = f"erased-{identity.id}"
     await _scrub_mentorships(session, member_id)
+    await session.execute(  # what maintainers wrote deciding their grants; the erasure's own reason stays
+        update(AccessGrant)
+        .where(AccessGrant.member_id == member_id, ~AccessGrant.reason.contains(REASON))
+        .values(reason=ERASED)
+    )
+    if login:
+        await _scrub_login(session, login)
     await session.execute(
         update(ApiToken).where(ApiToken.owner_id == member_id).values(name=ERASED, revoked_at=utcnow())
     )
@@ -183,6 +194,28 @@ def _their_check_ins(member_id: int) -> Any:
         (CheckIn.side == "mentor") & CheckIn.mentorship_id.in_(mentoring),
         (CheckIn.side == "mentee") & CheckIn.mentorship_id.in_(mentored),
     )
+
+
+async def _scrub_login(session: AsyncSession, login: str) -> None:
+    """Their GitHub login where it sits outside their own rows: drift warnings and reconcile reports."""
+    name = re.compile(rf"(?<![\w-]){re.escape(login)}(?![\w-])", re.IGNORECASE)  # logins: letters, digits, -
+    for event in await session.scalars(select(Event).where(Event.kind == DRIFT_SUSPECTED)):
+        if name.fullmatch(str(event.payload.get("login", ""))):
+            event.payload = {**event.payload, "login": ERASED}
+    for record in await session.scalars(select(DriftRecord)):
+        report, fixes = _redacted(record.report, name), _redacted(record.fixes, name)
+        if (report, fixes) != (record.report, record.fixes):
+            record.report, record.fixes = report, fixes
+
+
+def _redacted(value: Any, name: re.Pattern[str]) -> Any:
+    if isinstance(value, str):
+        return name.sub(ERASED, value)
+    if isinstance(value, list):
+        return [_redacted(v, name) for v in value]
+    if isinstance(value, dict):
+        return {k: _redacted(v, name) for k, v in value.items()}
+    return value
 
 
 def _about(member_id: int) -> Any:

@@ -10,9 +10,14 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from temporalio.client import WorkflowExecutionStatus
 
+from api.services.github_events import DRIFT_SUSPECTED
+from domain.access import Permission, TargetKind
 from domain.roles import Role
 from models import (
+    AccessGrant,
+    DriftRecord,
     Event,
+    GrantStatus,
     Member,
     MentorProfile,
     Mentorship,
@@ -129,6 +134,40 @@ async def test_a_download_holds_the_members_own_rows_not_others_or_what_protects
     assert [p["step_id"] for p in ada_gets["step_progress"]] == ["approval"]
     assert lead_gets["mentorships"] == [] and lead_gets["step_progress"] == []
     assert "Ada needs watching" not in json.dumps(lead_gets)
+
+
+async def test_erasure_clears_what_maintainers_wrote_and_their_login_in_drift_records(site: Site) -> None:
+    report = {"targets": [{"unexpected": ["linus-t", "linus-tx"], "note": "linus-t: admin"}]}
+    linus = await site.member_with_journey("linus@example.org")
+    now = datetime.now(UTC)
+    with site.db.sessions.begin() as s:
+        s.get(Member, linus.id).github_login = "linus-t"  # type: ignore[union-attr]
+        s.add_all([
+            AccessGrant(workflow_id="grant-1", member_id=linus.id, target_kind=TargetKind.REPO,
+                        target="website", permission=Permission.WRITE, status=GrantStatus.DENIED,
+                        reason="Denied: linus-t pushed a secret last spring", requested_at=now),
+            Event(at=now, kind=DRIFT_SUSPECTED, subject_type="github", subject_id=0,
+                  payload={"login": "Linus-T", "repository": "website"}),
+            Event(at=now, kind=DRIFT_SUSPECTED, subject_type="github", subject_id=0,
+                  payload={"login": "linus-tx", "repository": "website"}),
+            DriftRecord(key="drift-1", found_at=now, dry_run=True, findings=2, allowed=1, report=report,
+                        fixes=[{"remove": "LINUS-T"}]),
+        ])  # fmt: skip
+    async with site.client() as client:
+        await site.sign_in_as(client, linus)
+        erased = await client.post(
+            "/api/me/erasure", json={"confirm": "erase my data"}, headers=headers(client)
+        )
+    assert erased.status_code == 200, erased.text
+
+    with site.db.sessions() as s:
+        [grant] = s.scalars(select(AccessGrant).where(AccessGrant.member_id == linus.id)).all()
+        drift = [e.payload["login"] for e in s.scalars(select(Event).where(Event.kind == DRIFT_SUSPECTED))]
+        [record] = s.scalars(select(DriftRecord)).all()
+    assert grant.reason == "[erased]"
+    assert sorted(drift) == ["[erased]", "linus-tx"], "another login that begins the same stays"
+    assert record.report == {"targets": [{"unexpected": ["[erased]", "linus-tx"], "note": "[erased]: admin"}]}
+    assert record.fixes == [{"remove": "[erased]"}]
 
 
 async def test_only_admins_act_for_another_member(site: Site) -> None:
