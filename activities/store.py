@@ -216,7 +216,7 @@ def _apply_form(session: Session, member: Member, form: dict[str, str]) -> set[s
             case ProfileField.SKILLS:
                 member.skills = [s.strip() for s in value.split(",") if s.strip()]
             case ProfileField.GITHUB_LOGIN:
-                member.github_login = value.strip()
+                member.github_login = _unheld_login(session, member, value.strip())
             case ProfileField.CHAPTER_ID:
                 member.chapter_id = _existing(session, Chapter, value).id
             case ProfileField.PROJECT_ID:
@@ -241,6 +241,19 @@ def _need(name: str, value: str) -> tuple[str, object]:
     return {"skills_wanted": ("skills_wanted", items), "languages": ("languages", items)}.get(
         name, ("goals", value.strip())
     )
+
+
+def _unheld_login(session: Session, member: Member, login: str) -> str:
+    """The web checks this before the step is sent; checked again here in case another member linked the
+    same login since, which would otherwise fail on the unique index at every retry."""
+    holder = session.scalar(select(Member.id).where(func.lower(Member.github_login) == login.lower()))
+    if holder is not None and holder != member.id:
+        raise ApplicationError(
+            "Another member has linked this GitHub login; if it is yours, ask an organizer.",
+            type="Rejected",
+            non_retryable=True,
+        )
+    return login
 
 
 def _existing(session: Session, model: type[_Record], value: str) -> _Record:

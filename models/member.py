@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.roles import Role
@@ -20,6 +20,8 @@ class MemberStatus(enum.StrEnum):
 
 class Member(Base):
     __tablename__ = "members"
+    # GitHub logins are the same login whatever their case (migration 0021).
+    __table_args__ = (Index("uq_members_github_login_lower", func.lower(text("github_login")), unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

@@ -70,7 +70,7 @@ async def complete_step_form(
     code = status.HTTP_422_UNPROCESSABLE_CONTENT
     try:
         form = await read_form(request, StepForm)
-        await members.check_step_form(session, form)
+        await members.check_step_form(session, form, me.id)
         await session.commit()  # release the pooled connection before waiting on the workflow
         await journeys.complete_step(
             temporal, settings, me.id, StepCompletion(step_id, me.id, form=form.filled())
@@ -102,7 +102,7 @@ async def complete_step_api(
     settings: SettingsDep,
 ) -> JourneyView:
     """Complete one of your steps; form steps take their fields in the body."""
-    await members.check_step_form(session, body)
+    await members.check_step_form(session, body, me.id)
     await session.commit()  # release the pooled connection before waiting on the workflow
     view = await journeys.complete_step(
         temporal, settings, me.id, StepCompletion(step_id, me.id, form=body.filled())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
@@ -94,7 +94,16 @@ async def active_projects(session: AsyncSession) -> list[Project]:
     return list(await session.scalars(query))
 
 
-async def check_step_form(session: AsyncSession, form: StepForm) -> None:
+LOGIN_TAKEN = "Another member has linked this GitHub login; if it is yours, ask an organizer."
+
+
+async def check_step_form(session: AsyncSession, form: StepForm, member_id: int) -> None:
+    if form.github_login is not None:
+        holder = await session.scalar(
+            select(Member.id).where(func.lower(Member.github_login) == form.github_login.strip().lower())
+        )
+        if holder is not None and holder != member_id:
+            raise InvalidField("github_login", LOGIN_TAKEN)
     if form.chapter_id is not None:
         await _require(session, Chapter, form.chapter_id, "chapter_id")
     if form.project_id is not None:

@@ -71,6 +71,25 @@ def test_a_step_naming_a_missing_project_fails_for_good_and_writes_nothing(
     assert db.progress(member.id) == [] and db.events(member.id) == []
 
 
+def test_a_github_login_another_member_holds_in_any_case_fails_for_good_and_writes_nothing(
+    store: JourneyStore, db: Db
+) -> None:
+    holder, claimant = db.member("alice@example.org"), db.member("mallory@example.org")
+    with db.sessions.begin() as s:
+        s.get_one(Member, holder.id).github_login = "Alice"
+    step = RecordStep(claimant.id, "profile", claimant.id, "self", AT, "k", None, {"github_login": "alice"})
+    own = RecordStep(holder.id, "profile", holder.id, "self", AT, "k2", None, {"github_login": "alice"})
+
+    with pytest.raises(ApplicationError) as failure:
+        store.record_step(step)
+    store.record_step(own)  # their own login, typed in another case, is theirs to keep
+
+    assert failure.value.non_retryable and failure.value.type == "Rejected"
+    assert "Another member has linked this GitHub login" in failure.value.message
+    assert db.progress(claimant.id) == [] and db.get(Member, claimant.id).github_login is None
+    assert db.get(Member, holder.id).github_login == "alice"
+
+
 def test_dormancy_and_return_are_recorded_once_each(store: JourneyStore, db: Db) -> None:
     member = db.member("sleepy@example.org")
     for _ in range(2):

@@ -73,6 +73,28 @@ async def test_completing_a_step_twice_answers_409_and_keeps_one_record(site: Si
     assert [p.step_id for p in site.db.progress(member.id)] == ["code_of_conduct"]
 
 
+async def test_a_github_login_another_member_holds_is_refused_naming_the_field(site: Site) -> None:
+    holder = await site.member_with_journey("alice@example.org")
+    claimant = await site.member_with_journey("mallory@example.org")
+    with site.db.sessions.begin() as s:
+        s.get_one(Member, holder.id).github_login = "Alice"
+    async with site.client() as client:
+        await site.sign_in_as(client, claimant)
+        headers = {"x-csrftoken": client.cookies["csrftoken"]}
+        await client.post("/api/me/journey/steps/code_of_conduct", json={}, headers=headers)
+        claimed = await client.post(
+            "/api/me/journey/steps/profile",
+            headers=headers,
+            json={"display_name": "M", "time_zone": "UTC", "skills": "x", "github_login": "ALICE"},
+        )
+
+    assert claimed.status_code == 422
+    [problem] = claimed.json()["detail"]
+    assert problem["loc"][-1] == "github_login" and "Another member has linked" in problem["msg"]
+    assert [p.step_id for p in site.db.progress(claimant.id)] == ["code_of_conduct"]
+    assert site.db.get(Member, claimant.id).github_login is None
+
+
 async def test_bad_step_fields_are_refused_with_422_naming_the_field_and_nothing_is_recorded(
     site: Site,
 ) -> None:
