@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import RecordId, SessionDep, SettingsDep, TemporalDep, allow
 from api.forms import read_form
-from api.pages import render
+from api.pages import back_to, render
 from api.schemas import Line, Text
 from api.services import access
 from api.settings import Settings
@@ -113,9 +113,7 @@ async def decide_form(
     settings: SettingsDep,
 ) -> Response:
     await _decide(grant_id, await read_form(request, Decision), me, session, temporal, settings)
-    return RedirectResponse(
-        request.headers.get("referer") or "/access/approvals", status_code=status.HTTP_303_SEE_OTHER
-    )
+    return RedirectResponse(back_to(request, "/access/approvals"), status_code=status.HTTP_303_SEE_OTHER)
 
 
 async def _decide(
