@@ -31,6 +31,9 @@ from workflows.grant_calls import DATABASE_WRITE, GrantCalls
 from workflows.waiting import refuse_update, reject_update, until
 
 INVITATION_POLL = timedelta(hours=1)
+# A suspension removes access at once, and a maintainer's revocation during a warning is acted on at once;
+# before this marker both waited for the warning's grace period to end.
+ACT_AT_ONCE = "suspension-and-revocation-during-a-warning-act-at-once"
 
 
 @workflow.defn
@@ -218,8 +221,12 @@ class AccessGrant(GrantCalls):
         return False
 
     async def _trust_fell(self) -> bool:
-        """Trust, a suspension or dormancy changed: keep, or warn first and act after the grace period."""
-        self._progress.trust = None
+        """Trust or dormancy changed: keep, or warn first and act after the grace period. A suspension
+        takes the access away at once: a suspended member holds nothing."""
+        update, self._progress.trust = self._progress.trust, None
+        at_once = workflow.patched(ACT_AT_ONCE)
+        if at_once and update is not None and update.suspended:
+            return await self._withdraw(Withdrawal(0, "the member was suspended"))
         check = RecheckGrant(self._inp.member_id, self._inp.target_key, self._permission)
         verdict = await workflow.execute_activity(
             gh.recheck_grant, check, start_to_close_timeout=DATABASE_WRITE
@@ -236,8 +243,13 @@ class AccessGrant(GrantCalls):
         grace_ends = (self._progress.warned_at or workflow.now()) + timedelta(
             days=self._timing.downgrade_grace_days
         )
-        if await until(grace_ends, lambda: self._progress.trust is not None):
-            return await self._trust_fell()
+        p = self._progress
+        while await until(grace_ends, lambda: p.trust is not None or (at_once and p.withdrawal is not None)):
+            if p.trust is not None:
+                return await self._trust_fell()
+            withdrawal = p.withdrawal  # a maintainer's, during the warning: acted on now, not at its end
+            if withdrawal is not None and await self._withdraw(withdrawal):
+                return True
         if verdict == grants.LOWER_TO_READ:
             await self._withdraw(
                 Withdrawal(0, "no activity for a long while; lowered after the warning", "read")

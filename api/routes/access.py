@@ -17,6 +17,7 @@ from api.services import access
 from api.settings import Settings
 from domain import access as rules
 from domain.access import MemberAccessFacts
+from domain.errors import Rejected
 from domain.grants import Approval, Denial, Renewal, Withdrawal
 from domain.roles import ACCESS_VIEWERS, EVERYONE_SIGNED_IN, MAINTAINERS
 from models import Member
@@ -121,6 +122,10 @@ async def _decide(
 ) -> Any:
     grant = await access.get(session, grant_id)
     await access.require_maintainer(session, settings, grant, me)
+    if body.action == "renew" and grant.member_id == me.id:
+        raise Rejected("You cannot renew your own access; another maintainer decides.")
+    if body.action in ("approve", "renew") and (await session.get_one(Member, grant.member_id)).suspended:
+        raise Rejected("This member is suspended; their access cannot be approved or renewed while it lasts.")
     update, arg = {
         "approve": (Workflow.approve, Approval(me.id)),
         "deny": (Workflow.deny, Denial(me.id, body.reason)),

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
+from domain.access import Permission, TargetKind
 from domain.roles import Role
-from models import Member, ReviewItem, VouchPenalty
+from models import AccessGrant, GrantStatus, Member, ReviewItem, VouchPenalty
 from tests.api.conftest import Site
 from tests.factories import csrf
 
@@ -102,6 +103,32 @@ async def test_a_suspended_organizer_acts_as_a_member_until_another_organizer_li
     assert lead_lifts_own.status_code == 409 and "your own suspension" in lead_lifts_own.json()["detail"]
     assert lifted.status_code == 200, lifted.text
     assert queue_after.status_code == 200
+
+
+async def test_a_suspended_members_access_is_neither_approved_nor_renewed_nor_anyones_own(site: Site) -> None:
+    admin = await site.member_with_journey("admin@example.org", role=Role.ADMIN)
+    wolf = await site.member_with_journey("wolf@example.org")
+    now = datetime.now(UTC)
+    with site.db.sessions.begin() as s:
+        s.get_one(Member, wolf.id).suspended_at = now
+        for holder, status in ((wolf.id, GrantStatus.AWAITING_APPROVAL), (admin.id, GrantStatus.ACTIVE)):
+            s.add(AccessGrant(workflow_id=f"grant-{holder}", member_id=holder, target_kind=TargetKind.REPO,
+                              target="website", permission=Permission.WRITE, status=status,
+                              reason="", requested_at=now))  # fmt: skip
+    with site.db.sessions() as s:
+        ids = {g.member_id: g.id for g in s.query(AccessGrant)}
+    async with site.client() as client:
+        await site.sign_in_as(client, admin)
+        decide = {"headers": headers(client)}
+        approve = await client.post(
+            f"/api/access/{ids[wolf.id]}/decision", json={"action": "approve"}, **decide
+        )
+        renew = await client.post(f"/api/access/{ids[wolf.id]}/decision", json={"action": "renew"}, **decide)
+        own = await client.post(f"/api/access/{ids[admin.id]}/decision", json={"action": "renew"}, **decide)
+
+    assert approve.status_code == 409 and "suspended" in approve.json()["detail"]
+    assert renew.status_code == 409 and "suspended" in renew.json()["detail"]
+    assert own.status_code == 409 and "your own access" in own.json()["detail"]
 
 
 async def test_an_organizer_cannot_resolve_a_review_item_about_themselves(site: Site) -> None:

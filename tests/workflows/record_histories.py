@@ -11,13 +11,13 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from temporalio.client import WorkflowHandle
+from temporalio.client import WorkflowHandle, WorkflowUpdateStage
 from temporalio.testing import WorkflowEnvironment
 
 from api.outbox import Outbox, start_sink
 from api.temporal import data_converter
 from api.worker import build_worker
-from domain.grants import Approval, GrantInput, Withdrawal
+from domain.grants import Approval, GrantInput, TrustUpdate, Withdrawal
 from domain.journey import ActivitySeen, CompletedBy, JourneyInput, StepCompletion, VouchAsk
 from domain.mentorship import Acceptance, Change, CheckInAnswer, Feedback, MentorshipInput, Side
 from domain.roles import Role
@@ -160,6 +160,45 @@ async def record() -> None:
             await grant.execute_update(AccessGrant.withdraw, Withdrawal(organizer.id, "Left the project."))
             await grant.result()
             await save(grant, "approved-invited-accepted-revoked", prefix="access-grant")
+
+            # Warned for dormancy, then revoked by a maintainer during the warning; and a suspension.
+            for login, change in (("margaret", "dormant"), ("linus", "suspended")):
+                holder = db.member(f"{change}-{login}@example.org")
+                with db.sessions.begin() as s:
+                    for earlier in s.query(Member).filter(Member.github_login == login):
+                        earlier.github_login = None  # the first linus, whose grant was revoked above
+                    s.flush()
+                    record = s.get(Member, holder.id)
+                    record.github_login, record.trust_level = login, 2  # type: ignore[union-attr]
+                held = await env.client.start_workflow(
+                    AccessGrant.run,
+                    GrantInput(holder.id, "repo-website", "triage", holder.id),
+                    id=f"history-access-{holder.id}-repo-website",
+                    task_queue=settings.temporal_task_queue,
+                )
+
+                def kinds(member_id: int = holder.id) -> set[str]:
+                    return {e.kind for e in db.events(member_id)}
+
+                await eventually(lambda k=kinds: {"access.invited", "access.active"} & k())  # type: ignore[misc]
+                if "access.invited" in kinds():
+                    local_github.accept_invitations(login)
+                    await held.signal(AccessGrant.invitation_accepted)
+                    await eventually(lambda k=kinds: "access.active" in k())  # type: ignore[misc]
+                if change == "dormant":
+                    with db.sessions.begin() as s:
+                        s.get(Member, holder.id).status = MemberStatus.DORMANT  # type: ignore[union-attr]
+                    await held.signal(AccessGrant.trust_changed, TrustUpdate(dormant=True))
+                    await eventually(lambda h=holder: db.events(h.id, "access.warned"))  # type: ignore[misc]
+                    await held.start_update(
+                        AccessGrant.withdraw,
+                        Withdrawal(organizer.id, "Pushed without review."),
+                        wait_for_stage=WorkflowUpdateStage.ACCEPTED,
+                    )
+                else:
+                    await held.signal(AccessGrant.trust_changed, TrustUpdate(0, suspended=True))
+                await held.result()
+                await save(held, f"active-{change}-revoked", prefix="access-grant")
 
             mentor, mentee = db.member("mentor@example.org"), db.member("mentee@example.org")
             with db.sessions.begin() as s:

@@ -3,6 +3,7 @@ approval, invitation and verification, lowering and revocation, denial, expiry, 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -178,6 +179,45 @@ async def test_when_trust_falls_access_is_warned_first_then_removed_after_the_gr
     assert await handle.result() == "revoked"
     assert "margaret" not in grants.holders()
     assert grants.statuses(grace)[-2:] == ["warned", "revoked"]
+
+
+async def test_a_suspension_takes_access_away_at_once_with_no_grace_period(grants: Grants) -> None:
+    wolf = member(grants.db, "linus", level=2)
+    handle = await grants.activate(wolf, "repo-website", "triage")
+
+    await handle.signal(AccessGrant.trust_changed, TrustUpdate(0, suspended=True))
+    # Polled, not awaited: the time-skipping server moves its clock only while a result is awaited, so a
+    # 14-day grace period would not pass here.
+    await eventually(lambda: "revoked" in grants.statuses(wolf))
+
+    assert "linus" not in grants.holders()
+    assert "warned" not in grants.statuses(wolf)
+    assert grants.db.get(Grant, 1).reason == "Revoked: the member was suspended"
+    assert await handle.result() == "revoked"
+
+
+async def test_a_maintainers_revocation_during_a_warning_is_carried_out_at_once(grants: Grants) -> None:
+    linus = member(grants.db, "linus", level=2)
+    ada = member(grants.db, "ada", level=4, role=Role.ADMIN)
+    handle = await grants.start(linus, "repo-website", "write")
+    await handle.execute_update(AccessGrant.approve, Approval(ada.id))
+    await eventually(lambda: "invited" in grants.statuses(linus))
+    grants.github.accept_invitations("linus")
+    await handle.signal(AccessGrant.invitation_accepted)
+    await eventually(lambda: "active" in grants.statuses(linus))
+    with grants.db.sessions.begin() as s:
+        s.get(Member, linus.id).status = MemberStatus.DORMANT  # type: ignore[union-attr]
+    await handle.signal(AccessGrant.trust_changed, TrustUpdate(dormant=True))
+    await eventually(lambda: "warned" in grants.statuses(linus))
+
+    revoked = await asyncio.wait_for(
+        handle.execute_update(AccessGrant.withdraw, Withdrawal(ada.id, "Pushed to main without review.")),
+        timeout=30,
+    )
+
+    assert revoked == "revoked" and "linus" not in grants.holders()
+    assert grants.statuses(linus)[-2:] == ["warned", "revoked"], "revoked, not lowered to read at the end"
+    assert await handle.result() == "revoked"
 
 
 async def test_an_unrenewed_grant_lapses_at_the_end_of_its_term(grants: Grants) -> None:

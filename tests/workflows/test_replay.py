@@ -15,6 +15,7 @@ from temporalio.worker import Replayer
 
 from api.temporal import data_converter
 from tests.conftest import make_settings
+from workflows.access_grant import ACT_AT_ONCE
 from workflows.member_journey import READ_SIDE
 from workflows.mentorship import WORDS_RECORDED
 from workflows.registry import WORKFLOWS
@@ -42,6 +43,10 @@ def test_histories_cover_early_and_late_stages() -> None:
     mentorships = [path for path in HISTORIES if path.stem.startswith("mentorship")]
     assert {WORDS_RECORDED in _patches(path) for path in mentorships} == {True, False}, (
         "mentorships from before check-in answers and feedback were recorded and since must both replay"
+    )
+    warned = [path for path in HISTORIES if path.stem.startswith("access-grant") and "suspended" in path.stem]
+    assert {ACT_AT_ONCE in _patches(path) for path in warned} == {True, False}, (
+        "grants suspended from before a suspension took access away at once and since must both replay"
     )
 
 
