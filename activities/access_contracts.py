@@ -78,6 +78,9 @@ class GrantEvent:
     actor_id: int | None = None
     expires_at: datetime | None = None
     approvals: list[int] = field(default_factory=list)
+    # The permission the grant holds from now on (a lowering changes it); None in events from before it
+    # was sent, which leave the record's as it was.
+    permission: str | None = None
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,8 @@ class GrantStore:
             status = GrantStatus(req.status)
             grant.status, grant.reason = status, req.reason[:500]
             grant.approvals = [{"by": a} for a in req.approvals]
+            if req.permission is not None:  # lowered: the matrix and the reconcile job read it from here
+                grant.permission = Permission(req.permission)
             if req.actor_id is not None:
                 grant.decided_by_id = req.actor_id
             if status is GrantStatus.ACTIVE:

@@ -28,6 +28,7 @@ class GrantCalls:
     _inp: GrantInput
     _progress: GrantProgress
     _opened: GrantOpened | None
+    _permission: str  # held now: the one asked for, or what a lowering left
 
     @property
     def _id(self) -> str:
@@ -63,6 +64,7 @@ class GrantCalls:
             actor,
             expires_at,
             list(self._progress.approvals),
+            self._permission,
         )
         await workflow.execute_activity(gh.record_grant, event, start_to_close_timeout=DATABASE_WRITE)
 

@@ -108,6 +108,9 @@ async def test_an_approved_grant_is_applied_once_verified_lowered_and_revoked(gr
         AccessGrant.withdraw, Withdrawal(ada.id, "Finished the redesign.", "read")
     )
     assert lowered == "read" and grants.holders()["linus"] == "read"
+    # The record says read too: the access matrix and the reconcile job read it, and a record still saying
+    # write made the reconcile plan "set linus to write, as the grant says".
+    assert grants.db.get(Grant, 1).permission == "read"
     revoked = await handle.execute_update(AccessGrant.withdraw, Withdrawal(ada.id, "Left the project."))
 
     assert revoked == "revoked" and await handle.result() == "revoked"
