@@ -36,7 +36,8 @@ async def funder_view(session: AsyncSession, settings: Settings, *, suppress: bo
         "min_cell_size": k,
         "people": _cell(summary["people"], k),
         "ltc": {
-            t: {**v, "rate": v["rate"] if v["eligible"] >= k else None} for t, v in summary["ltc"].items()
+            t: {"eligible": _cell(v["eligible"], k), "rate": v["rate"] if v["eligible"] >= k else None}
+            for t, v in summary["ltc"].items()
         },
         "survival": summary["survival"] if summary["people"] >= k else None,
         "absence_factor": summary["absence_factor"],
@@ -48,7 +49,13 @@ async def funder_view(session: AsyncSession, settings: Settings, *, suppress: bo
             for c in summary["cohorts"]
         ],
         "funnel": [
-            {**vars(r), "people": _cell(r.people, k), "conversion": r.conversion if r.people >= k else None}
+            {
+                **vars(r),
+                "people": _cell(r.people, k),
+                "conversion": r.conversion if r.people >= k else None,
+                # one person's median is their own time between the steps
+                "median_days": r.median_days if r.people >= k else None,
+            }
             for r in data.funnel
         ],
         "cycles": [

@@ -55,6 +55,24 @@ async def test_small_groups_are_suppressed_and_large_ones_shown(site: Site) -> N
     assert 'id="activity-chart"' in page.text
 
 
+async def test_a_small_group_hides_its_size_and_its_median_time_too(site: Site) -> None:
+    funder = await site.member_with_journey("funder@example.org", role=Role.FUNDER)
+    for n in range(3):  # three people, under the policy's five
+        contribute(site, site.db.member(f"few{n}@example.org").id, datetime(2023, 1, 10 + n, tzinfo=UTC))
+    async with site.client() as client:
+        await site.sign_in_as(client, funder)
+        done = await client.post("/api/me/journey/steps/code_of_conduct", json={}, headers=headers(client))
+        assert done.status_code == 200, done.text
+        view = (await client.get("/api/dashboards/funder")).json()
+        page = await client.get("/dashboards/funder")
+
+    assert view["ltc"] == {t: {"eligible": None, "rate": None} for t in ("1", "2", "3")}
+    # One person signed up and took the code of conduct: the median time between is theirs alone.
+    [rung] = [r for r in view["funnel"] if r["name"] == "code of conduct"]
+    assert rung == {"name": "code of conduct", "people": None, "conversion": None, "median_days": None}
+    assert page.status_code == 200 and ">None<" not in page.text
+
+
 async def test_a_share_link_works_without_an_account_until_revoked_or_expired(site: Site) -> None:
     lead = await site.member_with_journey("lead@example.org", role=Role.ORGANIZER)
     async with site.client() as client:
