@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Request, status
 from fastapi.responses import RedirectResponse, Response
+from temporalio.service import RPCError, RPCStatusCode
 
 from api import schedules
 from api.deps import RecordId, SessionDep, SettingsDep, TemporalDep, allow
@@ -19,6 +21,7 @@ from domain.roles import ORGANIZERS
 from domain.vouching import Reinstatement, Suspension, SuspensionOutcome
 from models import Member
 
+log = logging.getLogger(__name__)
 router = APIRouter(tags=["standing"])
 Organizer = Annotated[Member, allow(ORGANIZERS)]
 
@@ -124,9 +127,15 @@ async def _suspend(
     await session.commit()  # release the pooled connection before waiting on the workflow
     outcome = await journeys.suspend(temporal, settings, member_id, Suspension(me.id, body.reason, points))
     for workflow_id in await access.active_workflows(session, member_id):
-        # Access is rechecked now, not at the next recompute: a suspended member holds nothing.
-        await temporal.get_workflow_handle(workflow_id).signal(
-            "trust_changed", TrustUpdate(0, suspended=True)
-        )
+        # Access is taken away now, not at the next recompute: a suspended member holds nothing. A grant
+        # whose process has ended without its record saying so must not keep the others from hearing it.
+        try:
+            await temporal.get_workflow_handle(workflow_id).signal(
+                "trust_changed", TrustUpdate(0, suspended=True)
+            )
+        except RPCError as exc:
+            if exc.status is not RPCStatusCode.NOT_FOUND:
+                raise
+            log.warning("suspension: grant workflow %s has ended; its record is still open", workflow_id)
     await schedules.request_trust_recompute(temporal, settings, "suspension")
     return outcome

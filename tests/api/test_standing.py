@@ -131,6 +131,23 @@ async def test_a_suspended_members_access_is_neither_approved_nor_renewed_nor_an
     assert own.status_code == 409 and "your own access" in own.json()["detail"]
 
 
+async def test_a_grant_whose_process_has_ended_does_not_stop_a_suspension(site: Site) -> None:
+    lead = await site.member_with_journey("lead@example.org", role=Role.ORGANIZER)
+    wolf = await site.member_with_journey("wolf@example.org")
+    with site.db.sessions.begin() as s:  # its record says active; no workflow answers to its id
+        s.add(AccessGrant(workflow_id="gone-grant", member_id=wolf.id, target_kind=TargetKind.REPO,
+                          target="website", permission=Permission.WRITE, status=GrantStatus.ACTIVE,
+                          reason="", requested_at=datetime.now(UTC)))  # fmt: skip
+    async with site.client() as client:
+        await site.sign_in_as(client, lead)
+        suspended = await client.post(
+            f"/api/members/{wolf.id}/suspension", json=REASON, headers=headers(client)
+        )
+
+    assert suspended.status_code == 200, suspended.text
+    assert site.db.get(Member, wolf.id).suspended
+
+
 async def test_an_organizer_cannot_resolve_a_review_item_about_themselves(site: Site) -> None:
     lead = await site.member_with_journey("lead@example.org", role=Role.ORGANIZER)
     vouched_lead = await site.member_with_journey("lead2@example.org", role=Role.ORGANIZER)
