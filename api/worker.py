@@ -5,8 +5,10 @@ from __future__ import annotations
 import compileall
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from sqlalchemy import Engine
 from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
@@ -46,6 +48,21 @@ def _byte_compile_workflows() -> None:
     compileall.compile_dir(Path(workflows.__file__).parent, quiet=1)
 
 
+class _PoolClosingWorker(Worker):
+    """Closes its database pool once it has stopped, so the pool lasts as long as the worker rather than the
+    process: a test suite starts hundreds of workers, and each left connections open until collected."""
+
+    def __init__(self, *args: Any, engine: Engine, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._engine = engine
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, *args: Any) -> None:
+        try:
+            await super().__aexit__(exc_type, *args)
+        finally:
+            self._engine.dispose()
+
+
 def build_worker(
     client: Client, settings: Settings, *, task_queue: str | None = None, max_cached_workflows: int = 10_000
 ) -> Worker:
@@ -72,8 +89,9 @@ def build_worker(
         community_name=policy.community.name,
         level_names=tuple(rule.name for rule in policy.trust.levels),
     )
-    return Worker(
+    return _PoolClosingWorker(
         client,
+        engine=engine,
         task_queue=task_queue or settings.temporal_task_queue,
         workflows=list(registry.WORKFLOWS),
         activities=registry.activities(
