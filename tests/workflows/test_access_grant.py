@@ -81,6 +81,21 @@ async def grants(
         yield Grants(time_skipping_env.client, settings, db, github_world, time_skipping_env)
 
 
+async def dormant_with_write(grants: Grants) -> tuple[Member, Member, WorkflowHandle]:
+    """Linus holds write on the website, approved by Ada, and has just gone dormant (not yet signalled)."""
+    linus = member(grants.db, "linus", level=2)
+    ada = member(grants.db, "ada", level=4, role=Role.ADMIN)
+    handle = await grants.start(linus, "repo-website", "write")
+    await handle.execute_update(AccessGrant.approve, Approval(ada.id))
+    await eventually(lambda: "invited" in grants.statuses(linus))
+    grants.github.accept_invitations("linus")
+    await handle.signal(AccessGrant.invitation_accepted)
+    await eventually(lambda: "active" in grants.statuses(linus))
+    with grants.db.sessions.begin() as s:
+        s.get(Member, linus.id).status = MemberStatus.DORMANT  # type: ignore[union-attr]
+    return linus, ada, handle
+
+
 def member(db: Db, login: str, level: int, role: Role = Role.MEMBER) -> Member:
     person = db.member(f"{login}@example.org", role=role)
     with db.sessions.begin() as s:
@@ -200,16 +215,7 @@ async def test_a_suspension_takes_access_away_at_once_with_no_grace_period(grant
 
 
 async def test_a_maintainers_revocation_during_a_warning_is_carried_out_at_once(grants: Grants) -> None:
-    linus = member(grants.db, "linus", level=2)
-    ada = member(grants.db, "ada", level=4, role=Role.ADMIN)
-    handle = await grants.start(linus, "repo-website", "write")
-    await handle.execute_update(AccessGrant.approve, Approval(ada.id))
-    await eventually(lambda: "invited" in grants.statuses(linus))
-    grants.github.accept_invitations("linus")
-    await handle.signal(AccessGrant.invitation_accepted)
-    await eventually(lambda: "active" in grants.statuses(linus))
-    with grants.db.sessions.begin() as s:
-        s.get(Member, linus.id).status = MemberStatus.DORMANT  # type: ignore[union-attr]
+    linus, ada, handle = await dormant_with_write(grants)
     await handle.signal(AccessGrant.trust_changed, TrustUpdate(dormant=True))
     await eventually(lambda: "warned" in grants.statuses(linus))
 
@@ -234,16 +240,7 @@ async def test_an_unrenewed_grant_lapses_at_the_end_of_its_term(grants: Grants) 
 
 
 async def test_a_dormant_members_write_access_is_warned_then_lowered_to_read(grants: Grants) -> None:
-    linus = member(grants.db, "linus", level=2)
-    ada = member(grants.db, "ada", level=4, role=Role.ADMIN)
-    handle = await grants.start(linus, "repo-website", "write")
-    await handle.execute_update(AccessGrant.approve, Approval(ada.id))
-    await eventually(lambda: "invited" in grants.statuses(linus))
-    grants.github.accept_invitations("linus")
-    await handle.signal(AccessGrant.invitation_accepted)
-    await eventually(lambda: "active" in grants.statuses(linus))
-    with grants.db.sessions.begin() as s:
-        s.get(Member, linus.id).status = MemberStatus.DORMANT  # type: ignore[union-attr]
+    linus, _, handle = await dormant_with_write(grants)
 
     await handle.signal(AccessGrant.trust_changed, TrustUpdate(dormant=True))
     await eventually(lambda: "warned" in grants.statuses(linus))
