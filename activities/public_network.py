@@ -76,12 +76,11 @@ def client_reaching(backend: CheckedAddresses) -> httpx.Client:
     transport = httpx.HTTPTransport()
     # httpx takes no network backend yet (encode/httpx#3749), so its pool is rebuilt with httpx's defaults
     # and ours; httpcore documents network backends as public API for custom DNS handling.
-    limits = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
     transport._pool = httpcore.ConnectionPool(
         ssl_context=httpx.create_ssl_context(),
-        max_connections=limits.max_connections,
-        max_keepalive_connections=limits.max_keepalive_connections,
-        keepalive_expiry=limits.keepalive_expiry,
+        max_connections=100,
+        max_keepalive_connections=20,
+        keepalive_expiry=5.0,
         network_backend=backend,
     )
     return httpx.Client(transport=transport, follow_redirects=False)

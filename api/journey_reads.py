@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 
 from api.member_read_cache import CHOICES, MemberReadCache
 from api.telemetry import MEMBER_READS
-from domain.roles import Role
+from domain.roles import Role, acting_role
 
 FROM_CACHE, FROM_DATABASE = MEMBER_READS.labels("cache"), MEMBER_READS.labels("database")
 MEMBER_AND_VIEW = (
@@ -96,8 +96,9 @@ class JourneyReads(ABC):
         if not rows:
             return None
         role, suspended, name, time_zone, skills, github_login, epoch, body, html = rows[0]
-        acting = Role.MEMBER if suspended else Role(role)  # as Member.acting_role
-        member = SignedInMember(member_id, acting, name, time_zone, _strings(skills), github_login)
+        member = SignedInMember(
+            member_id, acting_role(Role(role), suspended), name, time_zone, _strings(skills), github_login
+        )
         return MemberAndJourney(member, epoch, body, html)
 
     def forget(self, member_id: int) -> None:  # noqa: B027  (only PostgreSQL's reads keep a cache)

@@ -11,6 +11,12 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
+def acting_role(role: Role, suspended: bool) -> Role:
+    """The role a person's requests are judged by: a suspension takes away what a role adds (organizing,
+    approving, seeing others' data) until it is lifted, whoever lifts it."""
+    return Role.MEMBER if suspended else role
+
+
 EVERYONE_SIGNED_IN = frozenset(Role)
 ORGANIZERS = frozenset({Role.ORGANIZER, Role.ADMIN})
 ADMINS = frozenset({Role.ADMIN})

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domain.roles import Role
+from domain.roles import Role, acting_role
 from models.base import Base, str_enum, utcnow
 
 
@@ -56,9 +56,7 @@ class Member(Base):
 
     @property
     def acting_role(self) -> Role:
-        """The role their requests are judged by: a suspension takes away what a role adds (organizing,
-        approving, seeing others' data) until it is lifted, whoever lifts it."""
-        return Role.MEMBER if self.suspended else self.role
+        return acting_role(self.role, self.suspended)
 
     def consented_to(self, purpose: str) -> bool:
         return bool(self.consents.get(purpose, False))
